@@ -1,0 +1,11 @@
+//! The diary: its model, how it is read with full validation, and how it is written back.
+mod load;
+mod model;
+mod save;
+
+pub use load::{LoadError, parse_diary};
+pub use model::*;
+pub use save::{Num, to_bytes};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,375 @@
+//! The diary's data model (SPEC §1): procedures (blocks), pain entries and the fields kept as read.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::str::FromStr;
+
+/// The diary format version this program reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+/// The value of the top-level `format` field.
+pub const FORMAT_NAME: &str = "paindiary";
+
+/// Fields a program version did not know about, kept in the order they were read.
+///
+/// Boxed and optional so that the common case (no unknown fields) costs one pointer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(Option<Box<Map<String, Value>>>);
+
+impl Extra {
+    /// Keep an unknown field; returns false when the key was already present.
+    pub fn insert(&mut self, key: String, value: Value) -> bool {
+        let map = self.0.get_or_insert_with(Default::default);
+        if map.contains_key(&key) {
+            return false;
+        }
+        map.insert(key, value);
+        true
+    }
+
+    /// The unknown fields, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|m| m.is_empty())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.as_ref().and_then(|m| m.get(key))
+    }
+}
+
+/// An instant with the offset it was written with.
+///
+/// The original text is kept only when it differs from the canonical RFC 3339 form, so a
+/// rewrite gives back exactly what was read (e.g. `Z`, or `.500` fractional seconds).
+#[derive(Debug, Clone)]
+pub struct Timestamp {
+    time: DateTime<FixedOffset>,
+    raw: Option<Box<str>>,
+}
+
+impl Timestamp {
+    pub fn new(time: DateTime<FixedOffset>) -> Self {
+        Timestamp { time, raw: None }
+    }
+
+    /// Parse RFC 3339 with an offset, keeping the text when it is not canonical.
+    pub fn parse(text: &str) -> Option<Self> {
+        let time = DateTime::parse_from_rfc3339(text).ok()?;
+        let mut ts = Timestamp::new(time);
+        if ts.canonical() != text {
+            ts.raw = Some(text.into());
+        }
+        Some(ts)
+    }
+
+    pub fn time(&self) -> &DateTime<FixedOffset> {
+        &self.time
+    }
+
+    /// Nanoseconds since the Unix epoch (the instant, independent of the offset).
+    pub fn instant(&self) -> i128 {
+        i128::from(self.time.timestamp()) * 1_000_000_000
+            + i128::from(self.time.timestamp_subsec_nanos())
+    }
+
+    fn canonical(&self) -> String {
+        self.time.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+    }
+
+    /// The text written to the diary and in output: as read, with its own offset.
+    pub fn text(&self) -> String {
+        match &self.raw {
+            Some(raw) => raw.to_string(),
+            None => self.canonical(),
+        }
+    }
+}
+
+impl PartialEq for Timestamp {
+    /// Equal when both the instant and the written text are equal.
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.time.offset() == other.time.offset() && {
+            self.text() == other.text()
+        }
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in the order the spec lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What this kind of value is called in messages.
+            pub const WHAT: &'static str = $what;
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The accepted spellings, comma separated, for messages.
+            pub fn choices() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("\"{}\" is not a known {} (expected one of {})",
+                        s.escape_debug(), $what, Self::choices())),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+text_enum!(
+    /// What kind of diagnostic block a procedure is.
+    ProcedureKind, "kind", {
+        MedialBranchBlock => "medial-branch-block",
+        LateralBranchBlock => "lateral-branch-block",
+        GenicularNerveBlock => "genicular-nerve-block",
+        IntraArticularFacet => "intra-articular-facet",
+        Sacroiliac => "sacroiliac",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    /// The local anaesthetic used for the block.
+    Anesthetic, "anesthetic", {
+        Lidocaine => "lidocaine",
+        Bupivacaine => "bupivacaine",
+        Ropivacaine => "ropivacaine",
+        Other => "other",
+    }
+);
+
+text_enum!(
+    /// Which side was blocked.
+    Side, "side", {
+        Left => "left",
+        Right => "right",
+        Bilateral => "bilateral",
+    }
+);
+
+text_enum!(
+    /// Sedation given with the block.
+    Sedation, "sedation", {
+        None => "none",
+        Minimal => "minimal",
+        Moderate => "moderate",
+        Deep => "deep",
+    }
+);
+
+impl Anesthetic {
+    /// Bupivacaine and ropivacaine act longer than lidocaine (comparative blocks).
+    pub fn is_long_acting(self) -> bool {
+        matches!(self, Anesthetic::Bupivacaine | Anesthetic::Ropivacaine)
+    }
+}
+
+/// The patient the diary belongs to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patient {
+    pub id: Option<String>,
+    pub extra: Extra,
+}
+
+/// A diagnostic block (or other procedure) with the time it was done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Procedure {
+    pub id: String,
+    pub kind: ProcedureKind,
+    pub at: Timestamp,
+    pub region: Option<String>,
+    pub levels: Vec<String>,
+    pub side: Option<Side>,
+    pub anesthetic: Anesthetic,
+    pub steroid: bool,
+    pub sedation: Sedation,
+    pub note: Option<String>,
+    pub extra: Extra,
+}
+
+/// Why an entry was withdrawn; the entry stays in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retraction {
+    pub at: Timestamp,
+    pub reason: Option<String>,
+    pub extra: Extra,
+}
+
+/// One timestamped pain score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: String,
+    pub at: Timestamp,
+    /// NRS-11, 0 to 10, decimals allowed.
+    pub score: f64,
+    pub activity: Option<String>,
+    /// Patient-reported percent relief, 0 to 100.
+    pub relief: Option<f64>,
+    pub medication: Option<String>,
+    pub note: Option<String>,
+    pub retracted: Option<Box<Retraction>>,
+    /// Earlier values replaced by `amend`, oldest first (objects).
+    pub history: Option<Vec<Map<String, Value>>>,
+    pub extra: Extra,
+}
+
+/// True when an optional text field is present and not blank (SPEC §3 "has an activity").
+pub fn has_text(field: &Option<String>) -> bool {
+    field.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+impl Entry {
+    pub fn is_retracted(&self) -> bool {
+        self.retracted.is_some()
+    }
+    pub fn has_activity(&self) -> bool {
+        has_text(&self.activity)
+    }
+    pub fn has_medication(&self) -> bool {
+        has_text(&self.medication)
+    }
+}
+
+/// One diary: one diagnostic work-up of one index pain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diary {
+    pub patient: Option<Patient>,
+    pub procedures: Vec<Procedure>,
+    pub entries: Vec<Entry>,
+    pub extra: Extra,
+}
+
+impl Default for Diary {
+    fn default() -> Self {
+        Diary::new(None)
+    }
+}
+
+impl Diary {
+    /// An empty diary, optionally for a patient id.
+    pub fn new(patient_id: Option<String>) -> Self {
+        Diary {
+            patient: patient_id.map(|id| Patient {
+                id: Some(id),
+                extra: Extra::default(),
+            }),
+            procedures: Vec::new(),
+            entries: Vec::new(),
+            extra: Extra::default(),
+        }
+    }
+
+    pub fn patient_id(&self) -> Option<&str> {
+        self.patient.as_ref().and_then(|p| p.id.as_deref())
+    }
+
+    /// Sort procedures and entries by instant, keeping file order for equal instants.
+    pub fn sort(&mut self) {
+        if !self.procedures.is_sorted_by_key(|p| p.at.instant()) {
+            self.procedures.sort_by_key(|p| p.at.instant());
+        }
+        if !self.entries.is_sorted_by_key(|e| e.at.instant()) {
+            self.entries.sort_by_key(|e| e.at.instant());
+        }
+    }
+
+    /// The next unused procedure id (`b1`, `b2`, …).
+    pub fn next_procedure_id(&self) -> String {
+        next_id('b', self.procedures.iter().map(|p| p.id.as_str()))
+    }
+
+    /// The next unused entry id (`e1`, `e2`, …).
+    pub fn next_entry_id(&self) -> String {
+        next_id('e', self.entries.iter().map(|e| e.id.as_str()))
+    }
+
+    /// Insert a procedure at its place in time (after any at the same instant).
+    pub fn insert_procedure(&mut self, procedure: Procedure) {
+        let at = procedure.at.instant();
+        let pos = self.procedures.partition_point(|p| p.at.instant() <= at);
+        self.procedures.insert(pos, procedure);
+    }
+
+    /// Insert an entry at its place in time (after any at the same instant).
+    pub fn insert_entry(&mut self, entry: Entry) {
+        let at = entry.at.instant();
+        let pos = self.entries.partition_point(|e| e.at.instant() <= at);
+        self.entries.insert(pos, entry);
+    }
+}
+
+/// `prefix` + (1 + the largest number already used after that prefix).
+pub fn next_id<'a>(prefix: char, ids: impl Iterator<Item = &'a str>) -> String {
+    let max = ids
+        .filter_map(|id| id.strip_prefix(prefix))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", max.saturating_add(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_id_skips_every_used_number() {
+        assert_eq!(next_id('e', ["e1", "e7", "x9", "e", "e3b"].into_iter()), "e8");
+        assert_eq!(next_id('b', std::iter::empty()), "b1");
+    }
+
+    #[test]
+    fn timestamp_keeps_non_canonical_text() {
+        let z = Timestamp::parse("2026-11-20T16:30:00Z").unwrap();
+        assert_eq!(z.text(), "2026-11-20T16:30:00Z");
+        let c = Timestamp::parse("2026-11-20T09:30:00-07:00").unwrap();
+        assert_eq!(c.text(), "2026-11-20T09:30:00-07:00");
+        assert_eq!(z.instant(), c.instant());
+        assert!(Timestamp::parse("2026-11-20 09:30").is_none());
+    }
+
+    #[test]
+    fn has_text_trims_unicode_white_space() {
+        assert!(!has_text(&None));
+        assert!(!has_text(&Some(" \u{3000}\t".into())));
+        assert!(has_text(&Some(" walking ".into())));
+    }
+
+    #[test]
+    fn enums_parse_and_reject() {
+        assert_eq!(
+            "bupivacaine".parse::<Anesthetic>(),
+            Ok(Anesthetic::Bupivacaine)
+        );
+        let err = "saline".parse::<Anesthetic>().unwrap_err();
+        assert!(err.contains("not a known anesthetic"), "{err}");
+    }
+}

@@ -1,0 +1,249 @@
+//! Unit tests of loading, validation and writing.
+
+use super::*;
+
+const GOOD: &str = r#"{
+  "format": "paindiary",
+  "version": 1,
+  "patient": {"id": "PT-0042", "mrn": "X1"},
+  "procedures": [
+    {"id": "b1", "kind": "medial-branch-block", "at": "2026-11-20T09:30:00-07:00",
+     "region": "lumbar", "levels": ["L4-L5", "L5-S1"], "side": "bilateral",
+     "anesthetic": "lidocaine", "steroid": false, "sedation": "none", "note": null,
+     "operator": {"name": "Dr A"}}
+  ],
+  "entries": [
+    {"id": "e2", "at": "2026-11-20T10:00:00-07:00", "score": 2.5, "activity": "walking",
+     "relief": 60, "medication": null, "note": null, "mood": [1, 2]},
+    {"id": "e1", "at": "2026-11-20T16:00:00Z", "score": 7}
+  ],
+  "device": "phone"
+}"#;
+
+fn err(text: &str) -> LoadError {
+    match parse_diary(text.as_bytes()) {
+        Ok(d) => panic!("expected an error, got {d:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn loads_a_good_diary_sorted_by_instant() {
+    let d = parse_diary(GOOD.as_bytes()).unwrap();
+    assert_eq!(d.patient_id(), Some("PT-0042"));
+    assert_eq!(d.procedures.len(), 1);
+    assert_eq!(d.procedures[0].levels, vec!["L4-L5", "L5-S1"]);
+    // 16:00Z is 09:00-07:00: before e2.
+    let ids: Vec<_> = d.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e1", "e2"]);
+    assert_eq!(d.entries[1].score, 2.5);
+    assert_eq!(d.entries[1].relief, Some(60.0));
+    assert!(d.entries[1].has_activity());
+}
+
+#[test]
+fn unknown_fields_survive_a_rewrite() {
+    let d = parse_diary(GOOD.as_bytes()).unwrap();
+    let text = String::from_utf8(to_bytes(&d)).unwrap();
+    for needle in [
+        r#""mrn":"X1""#,
+        r#""operator":{"name":"Dr A"}"#,
+        r#""mood":[1,2]"#,
+        r#""device": "phone""#,
+        r#""at":"2026-11-20T16:00:00Z""#,
+        r#""score":7,"#,
+        r#""score":2.5"#,
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+    let again = parse_diary(text.as_bytes()).unwrap();
+    assert_eq!(again, d);
+    assert_eq!(to_bytes(&again), text.as_bytes());
+}
+
+#[test]
+fn score_out_of_range_names_path_line_and_column() {
+    let text = "{\"format\":\"paindiary\",\"version\":1,\"entries\":[\n{\"id\":\"e1\",\"at\":\"2026-11-20T09:00:00Z\",\"score\":3},\n{\"id\":\"e2\",\"at\":\"2026-11-20T10:00:00Z\",\"score\":11}]}";
+    let e = err(text);
+    assert_eq!(
+        e.to_string(),
+        "entries[1].score (line 3, column 49): 11 is outside 0–10"
+    );
+}
+
+#[test]
+fn each_validation_rule_is_an_error() {
+    let cases: &[(&str, &str)] = &[
+        (r#"[]"#, "expected a paindiary diary"),
+        (r#"{"version":1}"#, "format: missing"),
+        (r#"{"format":"other","version":1}"#, "format (line 1, column 17)"),
+        (r#"{"format":"paindiary"}"#, "version: missing"),
+        (r#"{"format":"paindiary","version":"1"}"#, "version (line 1"),
+        (r#"{"format":"paindiary","version":1.5}"#, "integer format version"),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","kind":"laser"}]}"#,
+            "procedures[0].kind (line 1",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"saline"}]}"#,
+            "\"saline\" is not a known anesthetic",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","side":"up"}]}"#,
+            "procedures[0].side",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","sedation":"heavy"}]}"#,
+            "procedures[0].sedation",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","steroid":"yes"}]}"#,
+            "procedures[0].steroid",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","levels":"L4"}]}"#,
+            "procedures[0].levels",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","levels":[4]}]}"#,
+            "procedures[0].levels[0]",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","region":7}]}"#,
+            "procedures[0].region",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20 09:00","score":3}]}"#,
+            "not an RFC 3339 time",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00","score":3}]}"#,
+            "entries[0].at",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":-1}]}"#,
+            "-1 is outside 0–10",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":"7"}]}"#,
+            "expected a number from 0 to 10",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":null}]}"#,
+            "entries[0].score",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"relief":101}]}"#,
+            "101 is outside 0–100",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"activity":true}]}"#,
+            "entries[0].activity",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"medication":1}]}"#,
+            "entries[0].medication",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"note":{}}]}"#,
+            "entries[0].note",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":7,"at":"2026-11-20T09:00:00Z","score":5}]}"#,
+            "entries[0].id",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"retracted":{"at":"2026-11-20T09:00:00Z"}}]}"#,
+            "missing field `reason`",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"retracted":{"at":"2026-11-20T09:00:00Z","reason":5}}]}"#,
+            "entries[0].retracted.reason",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"retracted":true}]}"#,
+            "entries[0].retracted",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z"}]}"#,
+            "missing field `score`",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5,"score":6}]}"#,
+            "duplicate field `score`",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":5},{"id":"e1","at":"2026-11-20T10:00:00Z","score":5}]}"#,
+            "entries[1].id: duplicate id \"e1\" (also at entries[0].id)",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":{}}"#,
+            "procedures (line 1",
+        ),
+        (r#"{"format":"paindiary","version":1,"patient":"x"}"#, "patient (line 1"),
+        (r#"{"format":"paindiary","version":1} x"#, "trailing characters"),
+        ("", "EOF while parsing"),
+        ("{\"format\":\"paindiary\",\"version\":1,\"entries\":[{\"note\":\"\u{1}\"}]}", "control character"),
+    ];
+    for (text, needle) in cases {
+        let e = err(text);
+        assert!(
+            e.to_string().contains(needle),
+            "for {text}\n  got: {e}\n  wanted: {needle}"
+        );
+    }
+}
+
+#[test]
+fn newer_version_is_refused_whatever_follows() {
+    for text in [
+        r#"{"format":"paindiary","version":2,"entries":"a new shape"}"#,
+        r#"{"entries":{"x":1},"version":2,"format":"paindiary","more":[}"#,
+        r#"{"format":"paindiary","version":2}"#,
+    ] {
+        assert_eq!(err(text), LoadError::NewerVersion { version: 2 }, "{text}");
+    }
+    assert!(
+        err(r#"{"format":"paindiary","version":2}"#)
+            .to_string()
+            .contains("newer than this paindiary supports")
+    );
+}
+
+#[test]
+fn missing_ids_are_assigned_after_the_largest() {
+    let d = parse_diary(
+        br#"{"format":"paindiary","version":1,"entries":[
+        {"at":"2026-11-20T09:00:00Z","score":5},
+        {"id":"e4","at":"2026-11-20T10:00:00Z","score":5},
+        {"id":null,"at":"2026-11-20T11:00:00Z","score":5}]}"#,
+    )
+    .unwrap();
+    let ids: Vec<_> = d.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e5", "e4", "e6"]);
+    assert_eq!(d.next_entry_id(), "e7");
+}
+
+#[test]
+fn equal_instants_keep_file_order() {
+    let d = parse_diary(
+        br#"{"format":"paindiary","version":1,"entries":[
+        {"id":"e2","at":"2026-11-20T10:00:00-07:00","score":5},
+        {"id":"e1","at":"2026-11-20T17:00:00Z","score":5},
+        {"id":"e0","at":"2026-11-20T08:00:00-07:00","score":5}]}"#,
+    )
+    .unwrap();
+    let ids: Vec<_> = d.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e0", "e2", "e1"]);
+}
+
+#[test]
+fn a_bom_and_nulls_are_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(
+        br#"{"format":"paindiary","version":1,"patient":null,"entries":[{"id":"e1","at":"2026-11-20T09:00:00Z","score":0,"retracted":null,"history":null,"relief":null}]}"#,
+    );
+    let d = parse_diary(&bytes).unwrap();
+    assert!(d.patient.is_none());
+    assert!(!d.entries[0].is_retracted());
+}

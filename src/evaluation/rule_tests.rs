@@ -1,0 +1,3 @@
+//! SPEC §3 rule-by-rule tests (being written).
+#![allow(unused_imports)]
+use super::tests::*;

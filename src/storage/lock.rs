@@ -1,0 +1,200 @@
+//! Exclusive advisory lock that serialises writers of one diary, held on a sidecar
+//! "<diary>.lock" file (never the diary itself, which writes replace by rename).
+
+use super::{StorageError, sibling};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long [`DiaryLock::acquire`] waits for another writer.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+
+const FIRST_POLL: Duration = Duration::from_millis(5);
+const MAX_POLL: Duration = Duration::from_millis(20);
+
+/// An exclusive lock on a diary, released when dropped (closing the file releases it, also
+/// when the process dies). The lock is per open file, not per process: acquiring it twice in
+/// one process without dropping the first waits for the timeout.
+///
+/// The lock file is named after the path as given: two different paths to one diary (for
+/// instance through a symlink) use two different locks.
+#[derive(Debug)]
+pub struct DiaryLock {
+    _file: File,
+    lock_path: PathBuf,
+}
+
+impl DiaryLock {
+    /// Locks "<diary>.lock" (created with mode 0600 if missing, never deleted), waiting up to
+    /// 30 s for another writer. The diary's folder must exist: if it does not, the error is
+    /// [`StorageError::NotFound`] for the diary.
+    pub fn acquire(diary: &Path) -> Result<DiaryLock, StorageError> {
+        Self::acquire_with_timeout(diary, LOCK_TIMEOUT)
+    }
+
+    /// Like [`DiaryLock::acquire`] with another timeout.
+    pub fn acquire_with_timeout(
+        diary: &Path,
+        timeout: Duration,
+    ) -> Result<DiaryLock, StorageError> {
+        let lock_path = sibling(diary, ".lock")?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|e| {
+                // `create` is set, so NotFound means a missing folder: the diary is missing too.
+                if e.kind() == io::ErrorKind::NotFound {
+                    StorageError::NotFound {
+                        path: diary.to_path_buf(),
+                    }
+                } else {
+                    StorageError::io(
+                        diary,
+                        format!("could not open the lock file {}", lock_path.display()),
+                        e,
+                    )
+                }
+            })?;
+
+        let start = Instant::now();
+        let mut pause = FIRST_POLL;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    return Ok(DiaryLock {
+                        _file: file,
+                        lock_path,
+                    });
+                }
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(e)) => {
+                    return Err(StorageError::io(
+                        diary,
+                        format!("could not lock {}", lock_path.display()),
+                        e,
+                    ));
+                }
+            }
+            let waited = start.elapsed();
+            if waited >= timeout {
+                return Err(StorageError::LockTimeout {
+                    path: diary.to_path_buf(),
+                    lock_path,
+                    timeout,
+                });
+            }
+            thread::sleep(pause.min(timeout - waited));
+            pause = (pause * 2).min(MAX_POLL);
+        }
+    }
+
+    /// The sidecar file that carries the lock.
+    pub fn lock_path(&self) -> &Path {
+        &self.lock_path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn creates_private_lock_file_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        let lock = DiaryLock::acquire(&diary).unwrap();
+        let lock_path = dir.path().join("diary.json.lock");
+        assert_eq!(lock.lock_path(), lock_path);
+        let mode = fs::metadata(&lock_path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // The diary itself is neither created nor touched.
+        assert!(!diary.exists());
+        drop(lock);
+        assert!(lock_path.exists(), "lock file must never be deleted");
+        // It can be taken again once released.
+        DiaryLock::acquire_with_timeout(&diary, Duration::from_millis(100)).unwrap();
+    }
+
+    #[test]
+    fn second_acquire_waits_for_release() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        let first = DiaryLock::acquire(&diary).unwrap();
+        let released = Arc::new(AtomicBool::new(false));
+
+        let waiter = {
+            let diary = diary.clone();
+            let released = Arc::clone(&released);
+            thread::spawn(move || {
+                let start = Instant::now();
+                let lock = DiaryLock::acquire_with_timeout(&diary, Duration::from_secs(10))
+                    .expect("second acquire");
+                assert!(
+                    released.load(Ordering::SeqCst),
+                    "second lock obtained while the first was still held"
+                );
+                drop(lock);
+                start.elapsed()
+            })
+        };
+
+        thread::sleep(Duration::from_millis(300));
+        released.store(true, Ordering::SeqCst);
+        drop(first);
+        let waited = waiter.join().unwrap();
+        assert!(
+            waited >= Duration::from_millis(250),
+            "waited only {waited:?}"
+        );
+        assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    }
+
+    #[test]
+    fn times_out_with_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        let _held = DiaryLock::acquire(&diary).unwrap();
+        let start = Instant::now();
+        let err = DiaryLock::acquire_with_timeout(&diary, Duration::from_millis(100)).unwrap_err();
+        let elapsed = start.elapsed();
+        assert!(elapsed >= Duration::from_millis(100), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+        assert!(matches!(err, StorageError::LockTimeout { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: could not obtain the lock ({}.lock) within 0.1 s: another paindiary is writing",
+                diary.display(),
+                diary.display()
+            )
+        );
+        let default = StorageError::LockTimeout {
+            path: "diary.json".into(),
+            lock_path: "diary.json.lock".into(),
+            timeout: LOCK_TIMEOUT,
+        };
+        assert_eq!(
+            default.to_string(),
+            "diary.json: could not obtain the lock (diary.json.lock) within 30 s: another paindiary is writing"
+        );
+    }
+
+    #[test]
+    fn missing_folder_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("missing").join("diary.json");
+        let err = DiaryLock::acquire(&diary).unwrap_err();
+        assert!(err.is_not_found(), "{err:?}");
+    }
+}

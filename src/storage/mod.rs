@@ -1,0 +1,357 @@
+//! Diary file storage: bounded reads, an exclusive writer lock and crash-safe atomic writes.
+//! Every error names the file it is about; none of them panics.
+
+mod atomic;
+mod lock;
+
+pub use atomic::{create_new, write_atomic};
+pub use lock::{DiaryLock, LOCK_TIMEOUT};
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, DirBuilder, File};
+use std::io::{self, Read};
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Largest diary file that [`read_diary`] accepts (1 GiB).
+pub const MAX_DIARY_BYTES: u64 = 1 << 30;
+
+/// A storage failure. Each message is one sentence that starts with the path concerned
+/// and does not start with "error:" (the caller adds that). The messages are complete on their
+/// own: no error here has a `source()`, so printing the chain repeats nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The diary (or a folder on its path) does not exist.
+    #[error("{}: no such file", path.display())]
+    NotFound { path: PathBuf },
+
+    /// The diary is larger than [`MAX_DIARY_BYTES`].
+    #[error(
+        "{}: file is {} ({size} bytes), larger than the 1 GiB limit",
+        path.display(),
+        human_size(*size)
+    )]
+    TooLarge { path: PathBuf, size: u64 },
+
+    /// The path exists but is not a regular file (a folder, a FIFO, a device...).
+    #[error("{}: is not a regular file", path.display())]
+    NotAFile { path: PathBuf },
+
+    /// The path has no file name (e.g. "/" or "..").
+    #[error("{}: is not a file path (it has no file name)", path.display())]
+    InvalidPath { path: PathBuf },
+
+    /// Another process held the lock for the whole timeout.
+    #[error(
+        "{}: could not obtain the lock ({}) within {} s: another paindiary is writing",
+        path.display(),
+        lock_path.display(),
+        timeout.as_secs_f64()
+    )]
+    LockTimeout {
+        path: PathBuf,
+        lock_path: PathBuf,
+        timeout: Duration,
+    },
+
+    /// `create_new` found an existing file.
+    #[error("{}: already exists; refusing to overwrite it", path.display())]
+    AlreadyExists { path: PathBuf },
+
+    /// Any other I/O failure; `action` says what was being done ("could not read the file").
+    #[error("{}: {action}: {err}", path.display())]
+    Io {
+        path: PathBuf,
+        action: String,
+        err: io::Error,
+    },
+}
+
+impl StorageError {
+    /// True when the diary does not exist (so e.g. the caller can suggest `paindiary init`).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, StorageError::NotFound { .. })
+    }
+
+    fn io(path: &Path, action: impl Into<String>, err: io::Error) -> Self {
+        StorageError::Io {
+            path: path.to_path_buf(),
+            action: action.into(),
+            err,
+        }
+    }
+}
+
+/// "1.2 GiB"-style size for messages.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    // Precision loss is irrelevant for a one-decimal display.
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Reads the whole diary. The size is checked (from metadata) before anything is read, and
+/// files larger than [`MAX_DIARY_BYTES`] or that are not regular files (FIFOs would hang) are
+/// refused. No lock is needed: writers replace the file atomically.
+pub fn read_diary(path: &Path) -> Result<Vec<u8>, StorageError> {
+    let not_found_or = |err: io::Error, action: &str| {
+        if err.kind() == io::ErrorKind::NotFound {
+            StorageError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            StorageError::io(path, action, err)
+        }
+    };
+    // Check the type before opening: opening a FIFO would block.
+    let meta = fs::metadata(path).map_err(|e| not_found_or(e, "could not read the file"))?;
+    check_regular_and_size(path, &meta)?;
+
+    let file = File::open(path).map_err(|e| not_found_or(e, "could not open the file"))?;
+    // Check again on the opened handle, in case the file was replaced in between.
+    let meta = file
+        .metadata()
+        .map_err(|e| StorageError::io(path, "could not read the file's metadata", e))?;
+    check_regular_and_size(path, &meta)?;
+
+    let capacity = usize::try_from(meta.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    // The limit also holds if the file grows while it is being read.
+    file.take(MAX_DIARY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| StorageError::io(path, "could not read the file", e))?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > MAX_DIARY_BYTES {
+        return Err(StorageError::TooLarge {
+            path: path.to_path_buf(),
+            size: read,
+        });
+    }
+    Ok(bytes)
+}
+
+fn check_regular_and_size(path: &Path, meta: &fs::Metadata) -> Result<(), StorageError> {
+    if !meta.is_file() {
+        return Err(StorageError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > MAX_DIARY_BYTES {
+        return Err(StorageError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Creates the diary's missing parent folders with mode 0700 (before the umask). A path without
+/// a folder part ("diary.json") uses the current folder, which needs nothing.
+pub fn ensure_parent_dir(diary: &Path) -> Result<(), StorageError> {
+    match diary.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .map_err(|e| {
+                StorageError::io(
+                    diary,
+                    format!("could not create the folder {}", parent.display()),
+                    e,
+                )
+            }),
+        _ => Ok(()),
+    }
+}
+
+/// The folder holding the diary ("." for a bare file name).
+fn dir_of(diary: &Path) -> &Path {
+    match diary.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// The diary's file name, or an error for paths like "/" or "..".
+fn file_name_of(diary: &Path) -> Result<&OsStr, StorageError> {
+    diary.file_name().ok_or_else(|| StorageError::InvalidPath {
+        path: diary.to_path_buf(),
+    })
+}
+
+/// A sibling of the diary whose name is the diary's name plus `suffix` ("diary.json.lock").
+fn sibling(diary: &Path, suffix: &str) -> Result<PathBuf, StorageError> {
+    let mut name = OsString::from(file_name_of(diary)?);
+    name.push(suffix);
+    Ok(diary.with_file_name(name))
+}
+
+/// Flushes the folder entry changes (renames, new names) of `dir` to disk.
+fn sync_dir(dir: &Path, diary: &Path) -> Result<(), StorageError> {
+    let action = || format!("could not flush the folder {} to disk", dir.display());
+    let handle = File::open(dir).map_err(|e| StorageError::io(diary, action(), e))?;
+    match handle.sync_all() {
+        Ok(()) => Ok(()),
+        // Some file systems do not support fsync on folders; nothing more can be done there.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(StorageError::io(diary, action(), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn read_missing_file_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.json");
+        let err = read_diary(&path).unwrap_err();
+        assert!(err.is_not_found(), "{err:?}");
+        let msg = err.to_string();
+        assert_eq!(msg, format!("{}: no such file", path.display()));
+        assert!(!msg.starts_with("error:"));
+    }
+
+    #[test]
+    fn read_missing_folder_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope").join("diary.json");
+        assert!(read_diary(&path).unwrap_err().is_not_found());
+    }
+
+    #[test]
+    fn read_returns_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.json");
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &data).unwrap();
+        assert_eq!(read_diary(&path).unwrap(), data);
+        fs::write(&path, b"").unwrap();
+        assert_eq!(read_diary(&path).unwrap(), b"");
+    }
+
+    #[test]
+    fn read_refuses_sparse_file_over_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let file = File::create(&path).unwrap();
+        file.set_len(MAX_DIARY_BYTES + 1).unwrap();
+        drop(file);
+        let err = read_diary(&path).unwrap_err();
+        match &err {
+            StorageError::TooLarge { size, .. } => assert_eq!(*size, MAX_DIARY_BYTES + 1),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        assert!(!err.is_not_found());
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: file is 1.0 GiB (1073741825 bytes), larger than the 1 GiB limit",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn read_accepts_file_exactly_at_limit_size_check() {
+        // Only the size check is exercised: a file of exactly MAX passes it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("edge.json");
+        let file = File::create(&path).unwrap();
+        file.set_len(MAX_DIARY_BYTES).unwrap();
+        let meta = file.metadata().unwrap();
+        assert!(check_regular_and_size(&path, &meta).is_ok());
+    }
+
+    #[test]
+    fn read_refuses_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_diary(dir.path()).unwrap_err();
+        assert!(matches!(err, StorageError::NotAFile { .. }), "{err:?}");
+        assert!(err.to_string().ends_with(": is not a regular file"));
+    }
+
+    #[test]
+    fn read_unreadable_file_names_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.json");
+        fs::write(&path, b"{}").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+        // Root ignores permissions; only check the message when the read fails.
+        if let Err(err) = read_diary(&path) {
+            assert!(!err.is_not_found());
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("{}: ", path.display()))
+            );
+        }
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_size(10), "10 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(1288490189), "1.2 GiB");
+    }
+
+    #[test]
+    fn ensure_parent_dir_creates_private_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("a").join("b").join("diary.json");
+        ensure_parent_dir(&diary).unwrap();
+        for folder in [dir.path().join("a"), dir.path().join("a/b")] {
+            let meta = fs::metadata(&folder).unwrap();
+            assert!(meta.is_dir());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+        }
+        // Idempotent, and a bare file name needs nothing.
+        ensure_parent_dir(&diary).unwrap();
+        ensure_parent_dir(Path::new("diary.json")).unwrap();
+    }
+
+    #[test]
+    fn ensure_parent_dir_reports_file_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), b"").unwrap();
+        let diary = dir.path().join("a").join("diary.json");
+        let err = ensure_parent_dir(&diary).unwrap_err();
+        assert!(err.to_string().starts_with(&format!(
+            "{}: could not create the folder ",
+            diary.display()
+        )));
+    }
+
+    #[test]
+    fn path_helpers() {
+        assert_eq!(dir_of(Path::new("diary.json")), Path::new("."));
+        assert_eq!(dir_of(Path::new("/x/diary.json")), Path::new("/x"));
+        assert_eq!(
+            sibling(Path::new("diary.json"), ".lock").unwrap(),
+            PathBuf::from("diary.json.lock")
+        );
+        assert_eq!(
+            sibling(Path::new("d/diary.json"), ".bak").unwrap(),
+            PathBuf::from("d/diary.json.bak")
+        );
+        let err = sibling(Path::new("/"), ".bak").unwrap_err();
+        assert!(matches!(err, StorageError::InvalidPath { .. }));
+    }
+}
