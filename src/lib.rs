@@ -5,5 +5,6 @@
 //! evaluation engine as a pure function ([`evaluation`]) and the renderers ([`render`]).
 pub mod diary;
 pub mod evaluation;
+pub mod render;
 pub mod storage;
 pub mod time_input;

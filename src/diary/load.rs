@@ -5,10 +5,10 @@ use super::model::{
     Anesthetic, Diary, Entry, Extra, FORMAT_NAME, FORMAT_VERSION, Patient, Procedure,
     ProcedureKind, Retraction, Sedation, Side, Timestamp,
 };
+use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -69,7 +69,10 @@ fn explain_failure(bytes: &[u8]) -> LoadError {
     let result = serde_path_to_error::deserialize::<_, DiaryWire>(&mut de)
         .map_err(|e| {
             let path = e.path().to_string();
-            (if path == "." { String::new() } else { path }, e.into_inner())
+            (
+                if path == "." { String::new() } else { path },
+                e.into_inner(),
+            )
         })
         .and_then(|_| de.end().map_err(|e| (String::new(), e)));
     match result {
@@ -123,10 +126,7 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
         entries: wire.entries,
         extra: wire.extra,
     };
-    check_unique(
-        "procedures",
-        diary.procedures.iter().map(|p| p.id.as_str()),
-    )?;
+    check_unique("procedures", diary.procedures.iter().map(|p| p.id.as_str()))?;
     check_unique("entries", diary.entries.iter().map(|e| e.id.as_str()))?;
     assign_missing_ids(&mut diary);
     diary.sort();

@@ -342,7 +342,10 @@ mod tests {
 
     #[test]
     fn next_id_skips_every_used_number() {
-        assert_eq!(next_id('e', ["e1", "e7", "x9", "e", "e3b"].into_iter()), "e8");
+        assert_eq!(
+            next_id('e', ["e1", "e7", "x9", "e", "e3b"].into_iter()),
+            "e8"
+        );
         assert_eq!(next_id('b', std::iter::empty()), "b1");
     }
 

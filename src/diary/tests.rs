@@ -76,10 +76,16 @@ fn each_validation_rule_is_an_error() {
     let cases: &[(&str, &str)] = &[
         (r#"[]"#, "expected a paindiary diary"),
         (r#"{"version":1}"#, "format: missing"),
-        (r#"{"format":"other","version":1}"#, "format (line 1, column 17)"),
+        (
+            r#"{"format":"other","version":1}"#,
+            "format (line 1, column 17)",
+        ),
         (r#"{"format":"paindiary"}"#, "version: missing"),
         (r#"{"format":"paindiary","version":"1"}"#, "version (line 1"),
-        (r#"{"format":"paindiary","version":1.5}"#, "integer format version"),
+        (
+            r#"{"format":"paindiary","version":1.5}"#,
+            "integer format version",
+        ),
         (
             r#"{"format":"paindiary","version":1,"procedures":[{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","kind":"laser"}]}"#,
             "procedures[0].kind (line 1",
@@ -180,10 +186,19 @@ fn each_validation_rule_is_an_error() {
             r#"{"format":"paindiary","version":1,"procedures":{}}"#,
             "procedures (line 1",
         ),
-        (r#"{"format":"paindiary","version":1,"patient":"x"}"#, "patient (line 1"),
-        (r#"{"format":"paindiary","version":1} x"#, "trailing characters"),
+        (
+            r#"{"format":"paindiary","version":1,"patient":"x"}"#,
+            "patient (line 1",
+        ),
+        (
+            r#"{"format":"paindiary","version":1} x"#,
+            "trailing characters",
+        ),
         ("", "EOF while parsing"),
-        ("{\"format\":\"paindiary\",\"version\":1,\"entries\":[{\"note\":\"\u{1}\"}]}", "control character"),
+        (
+            "{\"format\":\"paindiary\",\"version\":1,\"entries\":[{\"note\":\"\u{1}\"}]}",
+            "control character",
+        ),
     ];
     for (text, needle) in cases {
         let e = err(text);

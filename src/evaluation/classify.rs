@@ -100,7 +100,9 @@ impl Flag {
             Flag::PprDiscordant => {
                 "patient-reported relief differs from the computed relief by 30 points or more"
             }
-            Flag::ShortInterval => "less than the protocol's minimum interval after the previous block",
+            Flag::ShortInterval => {
+                "less than the protocol's minimum interval after the previous block"
+            }
             Flag::DiscordantDuration => {
                 "the longer-acting agent did not give longer relief than lidocaine"
             }

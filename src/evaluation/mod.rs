@@ -3,6 +3,7 @@
 
 mod baseline;
 mod classify;
+mod entry_relief;
 mod next_step;
 mod protocol;
 mod relief_run;
@@ -10,7 +11,8 @@ mod timeline;
 
 pub use baseline::{FORMULA, relief_pct};
 pub use classify::{Classification, Flag, Reason};
-pub use next_step::{NextStep, NextStepReason};
+pub use entry_relief::{EntryRelief, entry_reliefs};
+pub use next_step::{NextStep, NextStepReason, fmt_pct};
 pub use protocol::{
     BASELINE_WINDOW_MINUTES, DEFAULT_PROTOCOL, DEFAULT_WINDOW_MINUTES, MIN_BASELINE,
     MIN_POST_READINGS, MIN_SUSTAINED, PROTOCOLS, Protocol, ProtocolError,
@@ -177,7 +179,9 @@ fn measure_block(
         )
     });
     let run_end = relief.as_ref().and_then(|r| r.extended_last);
-    let run_start = relief.as_ref().and_then(|r| r.run.as_ref().map(|r| r.start));
+    let run_start = relief
+        .as_ref()
+        .and_then(|r| r.run.as_ref().map(|r| r.start));
     let reading_end = run_end.map_or(post.end, |last| (last + 1).max(post.end));
     for j in post.start..reading_end {
         let entry = timeline.entry(j);
@@ -204,6 +208,6 @@ fn measure_block(
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod rule_tests;
+#[cfg(test)]
+mod tests;

@@ -94,7 +94,11 @@ pub fn decide(blocks: &[BlockEvaluation], protocol: &Protocol) -> Decision {
     };
     match latest.classification {
         Classification::Inconclusive => {
-            let first = latest.reasons.first().copied().unwrap_or(Reason::NoBaseline);
+            let first = latest
+                .reasons
+                .first()
+                .copied()
+                .unwrap_or(Reason::NoBaseline);
             if first == Reason::PartialRelief {
                 return decision(
                     FurtherWorkup,

@@ -210,7 +210,10 @@ mod tests {
     #[test]
     fn overrides_are_checked() {
         let p = Protocol::named("cms").unwrap();
-        assert_eq!(p.clone().with_threshold(100.0).unwrap().threshold_pct, 100.0);
+        assert_eq!(
+            p.clone().with_threshold(100.0).unwrap().threshold_pct,
+            100.0
+        );
         assert_eq!(p.clone().with_threshold(0.5).unwrap().partial_pct, 50.0);
         for bad in [0.0, -1.0, 100.5, f64::NAN, f64::INFINITY] {
             assert!(p.clone().with_threshold(bad).is_err(), "{bad}");

@@ -63,15 +63,27 @@ pub(crate) fn eval(d: &Diary, protocol: &str) -> Evaluation {
 
 /// A textbook positive lidocaine block: baseline 8, relief 75 % for 3 hours.
 pub(crate) fn positive_scores(offset: i64) -> Vec<(i64, f64)> {
-    [(-30, 8.0), (15, 2.0), (30, 2.0), (60, 2.0), (120, 2.0), (180, 2.0), (240, 6.0), (300, 8.0)]
-        .iter()
-        .map(|&(m, s)| (m + offset, s))
-        .collect()
+    [
+        (-30, 8.0),
+        (15, 2.0),
+        (30, 2.0),
+        (60, 2.0),
+        (120, 2.0),
+        (180, 2.0),
+        (240, 6.0),
+        (300, 8.0),
+    ]
+    .iter()
+    .map(|&(m, s)| (m + offset, s))
+    .collect()
 }
 
 #[test]
 fn textbook_positive_single_block_goes_to_rfa_under_asra() {
-    let d = diary(vec![block("b1", 0, Anesthetic::Lidocaine)], &positive_scores(0));
+    let d = diary(
+        vec![block("b1", 0, Anesthetic::Lidocaine)],
+        &positive_scores(0),
+    );
     let e = eval(&d, "asra");
     let b = &e.blocks[0];
     assert_eq!(b.baseline, Some(8.0));

@@ -1,0 +1,352 @@
+//! The command line: clap derive types only (SPEC §2). Parsing values that need the clock or
+//! the diary (times, durations) happens in the commands.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use paindiary::diary::{Anesthetic, ProcedureKind, Sedation, Side};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "paindiary",
+    version,
+    about = "A pain diary and diagnostic-block response evaluator",
+    long_about = "Patients log timestamped 0–10 pain scores before and after a diagnostic nerve block \
+(medial branch, lateral branch, genicular, sacroiliac). Clinicians run `paindiary evaluate` to classify \
+each block as positive, negative or inconclusive, with the reasons and the next step \
+(repeat-block, rfa, further-workup).",
+    after_help = "Examples:
+  paindiary init --patient PT-0042
+  paindiary block --anesthetic lidocaine --levels L4-L5,L5-S1 --side bilateral
+  paindiary log 7 --activity standing
+  paindiary log 2 --after 30m --activity standing
+  paindiary evaluate
+  paindiary evaluate --protocol cms clinic/*.json --format json
+
+The diary is --file, else $PAINDIARY_FILE, else $XDG_DATA_HOME/paindiary/diary.json \
+(~/.local/share/paindiary/diary.json).
+Exit codes: 0 success, 1 the diary or the system is wrong, 2 the command line is wrong."
+)]
+pub struct Cli {
+    /// The diary file [default: $XDG_DATA_HOME/paindiary/diary.json]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "PAINDIARY_FILE",
+        value_name = "PATH"
+    )]
+    pub file: Option<PathBuf>,
+
+    /// When to use colour (NO_COLOR is honoured unless this is given explicitly)
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty diary (refuses to overwrite an existing file)
+    #[command(after_help = "Examples:
+  paindiary init
+  paindiary init --patient PT-0042
+  paindiary --file left-knee.json init --patient PT-0042")]
+    Init {
+        /// The patient's identifier, stored as patient.id
+        #[arg(long, value_name = "ID")]
+        patient: Option<String>,
+    },
+
+    /// Record a diagnostic block (procedure); prints its id
+    #[command(after_help = "Examples:
+  paindiary block --anesthetic lidocaine
+  paindiary block --anesthetic bupivacaine --at '2026-11-20 09:30' --levels L4-L5,L5-S1 --side bilateral
+  paindiary block --anesthetic lidocaine --kind genicular-nerve-block --region knee --side left --sedation minimal")]
+    Block(BlockArgs),
+
+    /// Record a pain score (0–10); after a block, prints the relief from baseline
+    #[command(after_help = "Examples:
+  paindiary log 7 --activity standing           # before the block: baseline
+  paindiary log 2 --after 30m --activity standing
+  paindiary log 3 --at '14:15' --relief 60 --note 'walked the dog'
+  paindiary log 6 --at '2h ago' --medication ibuprofen")]
+    Log(LogArgs),
+
+    /// The entries, with the time since the latest preceding block and relief %
+    #[command(after_help = "Examples:
+  paindiary list
+  paindiary list --format json | jq '.[] | select(.relief_pct >= 50)'
+  paindiary list --format csv > entries.csv")]
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+
+    /// Classify each block and give the next step
+    #[command(after_help = "Examples:
+  paindiary evaluate
+  paindiary evaluate examples/diaries/positive-single-block.json
+  paindiary evaluate --protocol dual --format json clinic/*.json
+  paindiary evaluate --threshold 80 --window 6h diary.json
+  cat diary.json | paindiary evaluate -
+
+Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
+    Evaluate(EvaluateArgs),
+
+    /// The built-in protocols, their parameters and sources
+    #[command(after_help = "Examples:
+  paindiary protocols
+  paindiary protocols --format json | jq '.[].name'")]
+    Protocols {
+        #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+        format: TableOrJson,
+    },
+
+    /// The pain trajectory around each block, drawn in the terminal
+    #[command(after_help = "Examples:
+  paindiary chart
+  paindiary --file examples/diaries/positive-single-block.json chart --protocol cms")]
+    Chart(ProtocolArgs),
+
+    /// A self-contained, printable HTML report
+    #[command(after_help = "Examples:
+  paindiary report --output report.html
+  paindiary report --protocol dual > report.html")]
+    Report {
+        /// Write the report here instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        protocol: ProtocolArgs,
+    },
+
+    /// Export the diary as CSV, JSON (lossless) or a FHIR R4 Bundle
+    #[command(after_help = "Examples:
+  paindiary export --format csv > diary.csv
+  paindiary export --format json > backup.json
+  paindiary export --format fhir > bundle.json")]
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+
+    /// Import records from a CSV file (the export format)
+    #[command(after_help = "Examples:
+  paindiary --file new.json import diary.csv")]
+    Import {
+        /// The CSV file
+        #[arg(value_name = "FILE.csv")]
+        csv: PathBuf,
+    },
+
+    /// Correct an entry; the replaced values are kept in its history
+    #[command(after_help = "Examples:
+  paindiary amend e4 --score 3
+  paindiary amend e4 --at '2026-11-20 10:45' --activity walking")]
+    Amend(AmendArgs),
+
+    /// Withdraw an entry: it stays in the file and is ignored by evaluation
+    #[command(after_help = "Examples:
+  paindiary retract e4 --reason 'scored the injection site'")]
+    Retract {
+        /// The entry id (e.g. e4)
+        id: String,
+        /// Why the entry is withdrawn
+        #[arg(long)]
+        reason: String,
+    },
+
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  paindiary completions bash > ~/.local/share/bash-completion/completions/paindiary
+  paindiary completions zsh > ~/.zfunc/_paindiary")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff)
+    #[command(after_help = "Examples:
+  paindiary man > paindiary.1 && man ./paindiary.1")]
+    Man,
+}
+
+fn score_in_range(max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
+    move |s: &str| {
+        let v: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}` is not a number"))?;
+        if v.is_finite() && (0.0..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("{s} is outside 0–{max}"))
+        }
+    }
+}
+
+fn choice<T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(&T) -> &'static str,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(all.iter().map(name)).try_map(|s| s.parse::<T>())
+}
+
+#[derive(Debug, Args)]
+pub struct BlockArgs {
+    /// The local anaesthetic
+    #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
+    pub anesthetic: Anesthetic,
+    /// When the block was done [default: now]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// What kind of block
+    #[arg(long, value_parser = choice(ProcedureKind::ALL, |k| k.as_str()), default_value = "medial-branch-block")]
+    pub kind: ProcedureKind,
+    /// The region, e.g. lumbar, cervical, knee
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The levels, comma separated
+    #[arg(long, value_delimiter = ',', value_name = "L4-L5,L5-S1")]
+    pub levels: Vec<String>,
+    /// The side blocked
+    #[arg(long, value_parser = choice(Side::ALL, |s| s.as_str()))]
+    pub side: Option<Side>,
+    /// The block included a steroid
+    #[arg(long)]
+    pub steroid: bool,
+    /// Sedation given
+    #[arg(long, value_parser = choice(Sedation::ALL, |s| s.as_str()), default_value = "none")]
+    pub sedation: Sedation,
+    /// A free-text note
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The pain score, 0 (none) to 10 (worst imaginable); decimals allowed
+    #[arg(value_parser = score_in_range(10.0), allow_negative_numbers = true)]
+    pub score: f64,
+    /// When the score was taken [default: now]
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "after"
+    )]
+    pub at: Option<String>,
+    /// That long after the latest block, e.g. 30m, 1h30m
+    #[arg(long, value_name = "DURATION")]
+    pub after: Option<String>,
+    /// The provocative activity done while rating (a provoked rating)
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// Patient-reported percent relief, 0–100
+    #[arg(long, value_name = "PCT", value_parser = score_in_range(100.0), allow_negative_numbers = true)]
+    pub relief: Option<f64>,
+    /// Pain medicine taken since the previous entry
+    #[arg(long)]
+    pub medication: Option<String>,
+    /// A free-text note
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProtocolArgs {
+    /// The protocol: asra, dual, cms, asipp, sis
+    #[arg(long, default_value = "asra", value_name = "P")]
+    pub protocol: String,
+    /// Replace the protocol's relief threshold T (0 < PCT ≤ 100)
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub threshold: Option<String>,
+    /// The post-block window, e.g. 8h, 90m, 1h30m [default: 8h]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub window: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Diary files (`-` reads standard input) [default: the --file diary]
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub protocol: ProtocolArgs,
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// The entry id (e.g. e4)
+    pub id: String,
+    /// The corrected score
+    #[arg(long, value_parser = score_in_range(10.0), allow_negative_numbers = true)]
+    pub score: Option<f64>,
+    /// The corrected time
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The corrected activity (empty text clears it)
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// The corrected patient-reported relief, 0–100
+    #[arg(long, value_name = "PCT", value_parser = score_in_range(100.0), allow_negative_numbers = true)]
+    pub relief: Option<f64>,
+    /// The corrected medication (empty text clears it)
+    #[arg(long)]
+    pub medication: Option<String>,
+    /// The corrected note (empty text clears it)
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableOrJson {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Fhir,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn scores_are_range_checked() {
+        assert!(Cli::try_parse_from(["paindiary", "log", "11"]).is_err());
+        assert!(Cli::try_parse_from(["paindiary", "log", "-1"]).is_err());
+        assert!(Cli::try_parse_from(["paindiary", "log", "abc"]).is_err());
+        assert!(Cli::try_parse_from(["paindiary", "log", "NaN"]).is_err());
+        assert!(Cli::try_parse_from(["paindiary", "log", "6.5"]).is_ok());
+        assert!(Cli::try_parse_from(["paindiary", "log", "5", "--relief", "101"]).is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! What every command needs from the environment: the diary path, the clock, colour, and
+//! output that survives a closed pipe.
+
+use crate::cli::{Cli, ColorChoice};
+use anyhow::{Context as _, Result, anyhow};
+use chrono::{DateTime, Local};
+use paindiary::diary::{Diary, parse_diary};
+use paindiary::storage;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// A mistake on the command line: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
+/// The environment of one command.
+pub struct Context {
+    /// The diary path as the user gave it (or the default).
+    pub diary: PathBuf,
+    pub color: bool,
+    pub now: DateTime<Local>,
+}
+
+impl Context {
+    pub fn new(cli: &Cli) -> Result<Context> {
+        Ok(Context {
+            diary: match &cli.file {
+                Some(path) => path.clone(),
+                None => default_diary_path()?,
+            },
+            color: use_color(cli.color),
+            now: now()?,
+        })
+    }
+
+    /// The diary path for messages.
+    pub fn name(&self) -> String {
+        self.diary.display().to_string()
+    }
+}
+
+/// `$XDG_DATA_HOME/paindiary/diary.json`, else `~/.local/share/paindiary/diary.json`.
+fn default_diary_path() -> Result<PathBuf> {
+    let xdg = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let data = match xdg {
+        Some(dir) => dir,
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .map(|home| home.join(".local/share"))
+            .ok_or_else(|| {
+                anyhow!("cannot find the default diary: neither XDG_DATA_HOME nor HOME is set; use --file")
+            })?,
+    };
+    Ok(data.join("paindiary").join("diary.json"))
+}
+
+/// `--color` wins; else `NO_COLOR` (non-empty) turns colour off; else colour on a terminal.
+fn use_color(choice: Option<ColorChoice>) -> bool {
+    match choice {
+        Some(ColorChoice::Always) => true,
+        Some(ColorChoice::Never) => false,
+        Some(ColorChoice::Auto) | None => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests.
+fn now() -> Result<DateTime<Local>> {
+    match std::env::var("PAINDIARY_NOW") {
+        Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Local))
+            .map_err(|_| {
+                anyhow!("PAINDIARY_NOW=\"{text}\" is not an RFC 3339 time with an offset")
+            }),
+        _ => Ok(Local::now()),
+    }
+}
+
+/// Read and validate a diary; errors name the file (and the JSON path and position).
+pub fn load(path: &Path) -> Result<Diary> {
+    let bytes = storage::read_diary(path)?;
+    parse_bytes(&path.display().to_string(), &bytes)
+}
+
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Diary> {
+    parse_diary(bytes).map_err(|e| anyhow!("{name}: {e}"))
+}
+
+/// Write to stdout; a closed pipe (`| head`) ends quietly.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other.context("could not write to standard output"),
+    }
+}
+
+/// `print` with a newline.
+pub fn println(text: &str) -> Result<()> {
+    let mut s = String::with_capacity(text.len() + 1);
+    s.push_str(text);
+    s.push('\n');
+    print(&s)
+}

@@ -1,0 +1,140 @@
+//! `evaluate`: one diary or a clinic's worth, in parallel, printed in the order given.
+
+use super::context::{Context, parse_bytes, print, usage};
+use crate::cli::{EvaluateArgs, ProtocolArgs, TableOrJson};
+use anyhow::{Result, anyhow};
+use paindiary::evaluation::{Protocol, evaluate as evaluate_diary};
+use paindiary::render::{evaluation_json::evaluation_line, evaluation_table::evaluation_table};
+use paindiary::storage::{self, MAX_DIARY_BYTES};
+use paindiary::time_input::parse_duration_minutes;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The protocol with its command-line overrides (exit 2 when wrong).
+pub fn protocol_from(args: &ProtocolArgs) -> Result<Protocol> {
+    let mut protocol = Protocol::named(&args.protocol).map_err(|e| usage(e.to_string()))?;
+    if let Some(t) = &args.threshold {
+        let pct: f64 = t.trim().parse().map_err(|_| {
+            usage(format!(
+                "--threshold must be a number greater than 0 and at most 100, not \"{t}\""
+            ))
+        })?;
+        protocol = protocol
+            .with_threshold(pct)
+            .map_err(|e| usage(e.to_string()))?;
+    }
+    if let Some(w) = &args.window {
+        let minutes = parse_duration_minutes(w).map_err(|e| usage(format!("--window: {e}")))?;
+        protocol = protocol
+            .with_window(minutes)
+            .map_err(|e| usage(e.to_string()))?;
+    }
+    Ok(protocol)
+}
+
+/// Read the bytes of `file` (`-` is standard input, read once).
+fn read_input(file: &Path) -> Result<Vec<u8>> {
+    if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_DIARY_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow!("-: could not read standard input: {e}"))?;
+        if bytes.len() as u64 > MAX_DIARY_BYTES {
+            return Err(anyhow!("-: standard input is larger than the 1 GiB limit"));
+        }
+        return Ok(bytes);
+    }
+    Ok(storage::read_diary(file)?)
+}
+
+/// Load, evaluate and render one diary.
+fn one(file: &Path, protocol: &Protocol, format: TableOrJson, color: bool) -> Result<String> {
+    let name = file.display().to_string();
+    let bytes = read_input(file)?;
+    let diary = parse_bytes(&name, &bytes)?;
+    drop(bytes);
+    let evaluation = evaluate_diary(&diary, protocol).map_err(|e| anyhow!("{name}: {e}"))?;
+    Ok(match format {
+        TableOrJson::Json => evaluation_line(&evaluation, &name) + "\n",
+        TableOrJson::Table => evaluation_table(&evaluation, &name, color),
+    })
+}
+
+pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
+    let protocol = protocol_from(&args.protocol)?;
+    let files: Vec<PathBuf> = if args.files.is_empty() {
+        vec![ctx.diary.clone()]
+    } else {
+        args.files
+    };
+    if files
+        .iter()
+        .filter(|f| f.as_path() == Path::new("-"))
+        .count()
+        > 1
+    {
+        return Err(usage("standard input (`-`) can be given only once"));
+    }
+    let color = ctx.color && args.format == TableOrJson::Table;
+    if files.len() == 1 {
+        let text = one(&files[0], &protocol, args.format, color)?;
+        return print(&text);
+    }
+    let results = in_parallel(&files, |f| one(f, &protocol, args.format, color));
+    let mut failed = 0;
+    let mut first = true;
+    for result in results {
+        match result {
+            Ok(text) => {
+                if args.format == TableOrJson::Table && !first {
+                    print("\n")?;
+                }
+                first = false;
+                print(&text)?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e:#}");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(anyhow!(
+            "{failed} of {} diaries could not be evaluated",
+            files.len()
+        ));
+    }
+    Ok(())
+}
+
+/// `work` on every item using every core; results in input order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = work(item);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! Recording: `init`, `block` and `log`, and the locked read-modify-write they share.
+
+use super::context::{Context, parse_bytes, println, usage};
+use crate::cli::{BlockArgs, LogArgs};
+use anyhow::Result;
+use chrono::{DateTime, Duration, FixedOffset};
+use paindiary::diary::{Diary, Entry, Extra, Procedure, Timestamp, to_bytes};
+use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
+use paindiary::render::{round1, sanitize::one_line};
+use paindiary::storage::{self, DiaryLock};
+use paindiary::time_input::{format_minutes, parse_duration_minutes, parse_past_time};
+
+/// `init`: an empty diary; an existing file is refused and left unchanged.
+pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
+    let diary = Diary::new(patient);
+    storage::create_new(&ctx.diary, &to_bytes(&diary))?;
+    println(&format!("Created {}", ctx.name()))
+}
+
+/// Lock the diary, read it (or start one when `create` and it is missing), apply `change`,
+/// and write it back atomically. Nothing is written when `change` fails.
+pub fn modify<T>(
+    ctx: &Context,
+    create: bool,
+    change: impl FnOnce(&mut Diary) -> Result<T>,
+) -> Result<T> {
+    if create {
+        storage::ensure_parent_dir(&ctx.diary)?;
+    }
+    let _lock = DiaryLock::acquire(&ctx.diary)?;
+    let (mut diary, created) = match storage::read_diary(&ctx.diary) {
+        Ok(bytes) => (parse_bytes(&ctx.name(), &bytes)?, false),
+        Err(e) if create && e.is_not_found() => (Diary::new(None), true),
+        Err(e) => return Err(e.into()),
+    };
+    let result = change(&mut diary)?;
+    storage::write_atomic(&ctx.diary, &to_bytes(&diary))?;
+    if created {
+        eprintln!("paindiary: created a new diary at {}", ctx.name());
+    }
+    Ok(result)
+}
+
+/// Parse a `--at` value against the context's clock (exit 2 when wrong).
+pub fn parse_at(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>> {
+    match text {
+        Some(text) => parse_past_time(text, &ctx.now).map_err(|e| usage(format!("--at: {e}"))),
+        None => Ok(ctx.now.fixed_offset()),
+    }
+}
+
+/// `block`: record a procedure and print its id.
+pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
+    let at = parse_at(ctx, args.at.as_deref())?;
+    let id = modify(ctx, true, |diary| {
+        let id = diary.next_procedure_id();
+        diary.insert_procedure(Procedure {
+            id: id.clone(),
+            kind: args.kind,
+            at: Timestamp::new(at),
+            region: args.region,
+            levels: args.levels.into_iter().filter(|l| !l.is_empty()).collect(),
+            side: args.side,
+            anesthetic: args.anesthetic,
+            steroid: args.steroid,
+            sedation: args.sedation,
+            note: args.note,
+            extra: Extra::default(),
+        });
+        Ok(id)
+    })?;
+    println(&id)
+}
+
+/// `log`: record a score; after a block, also print the relief from its baseline.
+pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
+    let at_given = match &args.after {
+        None => Some(parse_at(ctx, args.at.as_deref())?),
+        Some(_) => None,
+    };
+    let after = args
+        .after
+        .as_deref()
+        .map(|d| parse_duration_minutes(d).map_err(|e| usage(format!("--after: {e}"))))
+        .transpose()?;
+    let text = modify(ctx, true, |diary| {
+        let at = match (at_given, after) {
+            (Some(at), _) => at,
+            (None, Some(minutes)) => after_latest_block(ctx, diary, minutes)?,
+            (None, None) => ctx.now.fixed_offset(),
+        };
+        let id = diary.next_entry_id();
+        diary.insert_entry(Entry {
+            id: id.clone(),
+            at: Timestamp::new(at),
+            score: args.score,
+            activity: args.activity,
+            relief: args.relief,
+            medication: args.medication,
+            note: args.note,
+            retracted: None,
+            history: None,
+            extra: Extra::default(),
+        });
+        Ok(describe_entry(diary, &id))
+    })?;
+    println(&text)
+}
+
+/// `--after D`: that long after the latest block; refused when it lies in the future.
+fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<DateTime<FixedOffset>> {
+    let latest = diary
+        .procedures
+        .iter()
+        .max_by_key(|p| p.at.instant())
+        .ok_or_else(|| {
+            usage("--after needs a block in the diary, and none is recorded yet (use --at)")
+        })?;
+    let at = latest
+        .at
+        .time()
+        .checked_add_signed(Duration::minutes(minutes))
+        .ok_or_else(|| usage("--after: the time is out of range"))?;
+    if at > ctx.now.fixed_offset() + Duration::minutes(5) {
+        return Err(usage(format!(
+            "--after {}: {} after block {} is in the future (more than 5 minutes after now)",
+            format_minutes(minutes),
+            format_minutes(minutes),
+            latest.id
+        )));
+    }
+    Ok(at)
+}
+
+/// The entry `id` in one line, then where it stands against the block before it.
+fn describe_entry(diary: &Diary, id: &str) -> String {
+    let Some(index) = diary.entries.iter().position(|e| e.id == id) else {
+        return id.to_string();
+    };
+    let e = &diary.entries[index];
+    let mut line = format!("{}  {}  score {}", e.id, e.at, e.score);
+    if let Some(a) = e.activity.as_deref().filter(|a| !a.trim().is_empty()) {
+        line.push_str(&format!("  during {}", one_line(a)));
+    }
+    let evaluation = evaluate(diary, &Protocol::default_protocol()).ok();
+    let relief = entry_reliefs(diary, evaluation.as_ref())[index];
+    let (Some(block), Some(minutes)) = (relief.block, relief.minutes_after_block) else {
+        return line;
+    };
+    let block_id = one_line(&diary.procedures[block].id);
+    let baseline = evaluation
+        .as_ref()
+        .and_then(|ev| ev.blocks.iter().find(|b| b.procedure == block))
+        .and_then(|b| b.baseline.map(|v| (v, b.baseline_readings)));
+    line.push_str(&format!(
+        "\n{} after block {block_id}: ",
+        format_minutes(minutes)
+    ));
+    match (relief.relief_pct, baseline) {
+        (Some(pct), Some((base, n))) => line.push_str(&format!(
+            "relief {:.1} % from baseline {:.1} ({n} reading{})",
+            round1(pct),
+            round1(base),
+            if n == 1 { "" } else { "s" }
+        )),
+        (_, Some(_)) => line.push_str("relief cannot be computed: the baseline is 0"),
+        (_, None) => line.push_str(
+            "relief cannot be computed: no baseline (no score in the 24 h before the block)",
+        ),
+    }
+    line
+}

@@ -1,0 +1,76 @@
+//! `evaluate --format json`: one compact object per diary (schema `paindiary.evaluation.v1`).
+
+use super::round1;
+use crate::diary::Num;
+use crate::evaluation::{BlockEvaluation, Evaluation, FORMULA, Protocol};
+use serde_json::{Value, json};
+
+/// The schema name written in every evaluation.
+pub const SCHEMA: &str = "paindiary.evaluation.v1";
+
+fn rounded(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, |v| json!(round1(v)))
+}
+
+fn num(v: f64) -> Value {
+    serde_json::to_value(Num(v)).unwrap_or(Value::Null)
+}
+
+/// The protocol object (also used by `protocols --format json`, which adds nothing clinical).
+pub fn protocol_json(p: &Protocol) -> Value {
+    json!({
+        "name": p.name,
+        "threshold_pct": num(p.threshold_pct),
+        "partial_pct": num(p.partial_pct),
+        "blocks_required": p.blocks_required,
+        "min_sustained": p.min_sustained,
+        "min_baseline": num(p.min_baseline),
+        "min_post_readings": p.min_post_readings,
+        "window_minutes": p.window_minutes,
+        "baseline_window_minutes": p.baseline_window_minutes,
+        "requires_provocation": p.requires_provocation,
+        "requires_concordance": p.requires_concordance,
+        "min_interval_days": p.min_interval_days,
+        "source": p.source,
+    })
+}
+
+fn block_json(b: &BlockEvaluation) -> Value {
+    json!({
+        "id": b.id,
+        "at": b.at.text(),
+        "anesthetic": b.anesthetic.as_str(),
+        "baseline": rounded(b.baseline),
+        "baseline_readings": b.baseline_readings,
+        "post_readings": b.post_readings,
+        "peak_relief_pct": rounded(b.peak_relief_pct),
+        "peak_at": b.peak_at.as_ref().map(|t| t.text()),
+        "sustained_readings": b.sustained_readings,
+        "relief_duration_minutes": b.relief_duration_minutes,
+        "relief_ongoing": b.relief_ongoing,
+        "classification": b.classification.as_str(),
+        "reasons": b.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        "flags": b.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+/// The evaluation of the diary read from `file` (the path as given, `-` for stdin).
+pub fn evaluation_json(evaluation: &Evaluation, file: &str) -> Value {
+    json!({
+        "schema": SCHEMA,
+        "file": file,
+        "patient": evaluation.patient,
+        "protocol": protocol_json(&evaluation.protocol),
+        "formula": FORMULA,
+        "blocks": evaluation.blocks.iter().map(block_json).collect::<Vec<_>>(),
+        "classification": evaluation.classification.as_str(),
+        "next_step": evaluation.next_step.as_str(),
+        "next_step_reason": evaluation.next_step_reason.as_str(),
+        "rationale": evaluation.rationale,
+    })
+}
+
+/// One line of compact JSON (no trailing newline).
+pub fn evaluation_line(evaluation: &Evaluation, file: &str) -> String {
+    evaluation_json(evaluation, file).to_string()
+}

@@ -1,0 +1,11 @@
+//! Rendering: tables, JSON and CSV built from the evaluation's result types and the diary,
+//! never re-deriving clinical values. Returns text; the caller decides where it goes.
+pub mod entries;
+pub mod evaluation_json;
+pub mod evaluation_table;
+pub mod protocols;
+pub mod round;
+pub mod sanitize;
+
+pub use round::round1;
+pub use sanitize::terminal_text;

@@ -1,0 +1,78 @@
+//! `protocols`: the built-in protocols as a table or JSON, with their sources.
+
+use super::evaluation_json::protocol_json;
+use crate::evaluation::{PROTOCOLS, Protocol, fmt_pct as fmt};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::Value;
+
+/// A JSON array with one object per protocol.
+pub fn protocols_json() -> String {
+    Value::Array(PROTOCOLS.iter().map(protocol_json).collect()).to_string()
+}
+
+fn yes_no(v: bool) -> &'static str {
+    if v { "yes" } else { "no" }
+}
+
+/// A table for people, then the sources.
+pub fn protocols_table() -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header([
+            "protocol",
+            "T %",
+            "P %",
+            "blocks",
+            "provocation",
+            "concordance",
+            "min days apart",
+            "asks for",
+        ]);
+    for p in &PROTOCOLS {
+        table.add_row([
+            p.name.to_string(),
+            fmt(p.threshold_pct),
+            fmt(p.partial_pct),
+            p.blocks_required.to_string(),
+            yes_no(p.requires_provocation).into(),
+            yes_no(p.requires_concordance).into(),
+            p.min_interval_days.map_or("–".into(), |d| d.to_string()),
+            p.summary.into(),
+        ]);
+    }
+    let mut out = table.to_string();
+    out.push_str("\n\nFor every protocol: baseline = mean score in the 24 h before the block (at least 4/10),\n");
+    out.push_str("at least 3 scores in the 8 h window after it, relief sustained over at least 2 consecutive scores.\n");
+    out.push_str("T = relief threshold, P = partial floor. Sources:\n");
+    for p in &PROTOCOLS {
+        out.push_str(&format!("  {:<6} {}\n", p.name, p.source));
+    }
+    out.push_str("  IMMPACT: 30 % relief is moderately important, 50 % substantial.\n");
+    out
+}
+
+/// One line naming a protocol and its overrides, for table output.
+pub fn protocol_line(p: &Protocol) -> String {
+    format!(
+        "protocol {}: T {} %, P {} %, window {}, {} block(s){}{}{}",
+        p.name,
+        fmt(p.threshold_pct),
+        fmt(p.partial_pct),
+        crate::time_input::format_minutes(p.window_minutes),
+        p.blocks_required,
+        if p.requires_provocation {
+            ", provocation required"
+        } else {
+            ""
+        },
+        if p.requires_concordance {
+            ", concordance required"
+        } else {
+            ""
+        },
+        p.min_interval_days
+            .map_or(String::new(), |d| format!(", ≥ {d} days apart")),
+    )
+}
