@@ -55,8 +55,7 @@ fn read_input(file: &Path) -> Result<Vec<u8>> {
 fn one(file: &Path, protocol: &Protocol, format: TableOrJson, color: bool) -> Result<String> {
     let name = file.display().to_string();
     let bytes = read_input(file)?;
-    let diary = parse_bytes(&name, &bytes)?;
-    drop(bytes);
+    let diary = parse_bytes(&name, bytes)?;
     let evaluation = evaluate_diary(&diary, protocol).map_err(|e| anyhow!("{name}: {e}"))?;
     Ok(match format {
         TableOrJson::Json => evaluation_line(&evaluation, &name) + "\n",
