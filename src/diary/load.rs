@@ -135,8 +135,8 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
         entries: wire.entries,
         extra: wire.extra,
     };
-    check_unique("procedures", diary.procedures.iter().map(|p| p.id.as_str()))?;
-    check_unique("entries", diary.entries.iter().map(|e| e.id.as_str()))?;
+    check_unique("procedures", 'b', diary.procedures.iter().map(|p| p.id.as_str()))?;
+    check_unique("entries", 'e', diary.entries.iter().map(|e| e.id.as_str()))?;
     assign_missing_ids(&mut diary);
     diary.sort();
     Ok(diary)
@@ -144,11 +144,25 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
 
 fn check_unique<'a>(
     list: &str,
+    prefix: char,
     ids: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<(), LoadError> {
-    let mut seen: HashSet<&str> = HashSet::with_capacity(ids.clone().count());
+    // Ids the program assigns (`e1`, `e2`, …) are checked in a bit set; others in a hash set.
+    let count = ids.clone().count();
+    let mut numbered = vec![0u64; count / 16 + 1];
+    let limit = numbered.len() * 64;
+    let mut others: HashSet<&str> = HashSet::new();
     for (i, id) in ids.clone().enumerate() {
-        if id.is_empty() || seen.insert(id) {
+        let fresh = match assigned_number(id, prefix).filter(|&n| n < limit) {
+            Some(n) => {
+                let (word, bit) = (n / 64, 1u64 << (n % 64));
+                let fresh = numbered[word] & bit == 0;
+                numbered[word] |= bit;
+                fresh
+            }
+            None => id.is_empty() || others.insert(id),
+        };
+        if fresh {
             continue;
         }
         let first = ids.clone().position(|other| other == id).unwrap_or(i);
@@ -161,6 +175,17 @@ fn check_unique<'a>(
         });
     }
     Ok(())
+}
+
+/// The number of an id written as the program writes it: prefix, then digits without a
+/// leading zero.
+fn assigned_number(id: &str, prefix: char) -> Option<usize> {
+    let digits = id.strip_prefix(prefix)?;
+    let first = *digits.as_bytes().first()?;
+    if first == b'0' || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// Plain typed parsing of a diary, with the per-field validation but without the checks
