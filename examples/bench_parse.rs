@@ -17,6 +17,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         "load" => parse_diary_owned(bytes)?,
         _ => return Err(format!("unknown mode {mode}").into()),
     };
-    println!("{} entries, {} procedures", diary.entries.len(), diary.procedures.len());
+    println!(
+        "{} entries, {} procedures",
+        diary.entries.len(),
+        diary.procedures.len()
+    );
+    // As `paindiary evaluate` does for large diaries: leave freeing to the process exit.
+    std::mem::forget(diary);
     Ok(())
 }

@@ -57,10 +57,16 @@ fn one(file: &Path, protocol: &Protocol, format: TableOrJson, color: bool) -> Re
     let bytes = read_input(file)?;
     let diary = parse_bytes(&name, bytes)?;
     let evaluation = evaluate_diary(&diary, protocol).map_err(|e| anyhow!("{name}: {e}"))?;
-    Ok(match format {
+    let text = match format {
         TableOrJson::Json => evaluation_line(&evaluation, &name) + "\n",
         TableOrJson::Table => evaluation_table(&evaluation, &name, color),
-    })
+    };
+    if diary.entries.len() > 100_000 {
+        // Freeing a million small allocations one by one costs more than the evaluation;
+        // the process is about to exit and the memory goes back to the system with it.
+        std::mem::forget(diary);
+    }
+    Ok(text)
 }
 
 pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {

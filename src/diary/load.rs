@@ -135,7 +135,11 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
         entries: wire.entries,
         extra: wire.extra,
     };
-    check_unique("procedures", 'b', diary.procedures.iter().map(|p| p.id.as_str()))?;
+    check_unique(
+        "procedures",
+        'b',
+        diary.procedures.iter().map(|p| p.id.as_str()),
+    )?;
     check_unique("entries", 'e', diary.entries.iter().map(|e| e.id.as_str()))?;
     assign_missing_ids(&mut diary);
     diary.sort();
