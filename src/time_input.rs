@@ -274,9 +274,13 @@ fn parse_english<Tz: TimeZone>(
         return Err(not_understood());
     }
     // Safety net: a panic inside the third-party parser becomes "not understood".
+    // The default hook would still print the panic: silence it for this call only.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let parsed = catch_unwind(AssertUnwindSafe(|| {
         interim::parse_date_string(lower, now.clone(), interim::Dialect::Us)
     }));
+    std::panic::set_hook(previous_hook);
     match parsed {
         Ok(Ok(t)) => Ok(t.fixed_offset()),
         _ => Err(not_understood()),
