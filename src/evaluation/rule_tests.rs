@@ -1439,5 +1439,16 @@ proptest! {
         shuffle(&mut shuffled.procedures, seed.rotate_left(17));
         let again = evaluate(&shuffled, &p).unwrap();
         prop_assert_eq!(summary(&again), summary(&e));
+
+        // `evaluate --format json` always parses, with the spec's keys and no NaN/inf text.
+        let line = crate::render::evaluation_json::evaluation_line(&e, "d.json");
+        prop_assert!(!line.contains('\n'));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        prop_assert_eq!(v["blocks"].as_array().map(Vec::len), Some(d.procedures.len()));
+        for key in ["classification", "next_step", "next_step_reason", "rationale", "formula"] {
+            prop_assert!(v[key].is_string(), "{} missing", key);
+        }
+        let table = crate::render::evaluation_table::evaluation_table(&e, "d.json", false);
+        prop_assert!(!table.contains("NaN") && !table.contains("inf"));
     }
 }
