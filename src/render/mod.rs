@@ -4,6 +4,7 @@ pub mod chart;
 pub mod entries;
 pub mod evaluation_json;
 pub mod evaluation_table;
+pub mod html;
 pub mod protocols;
 pub mod round;
 pub mod sanitize;
