@@ -153,10 +153,9 @@ pub fn comparative_pairs(blocks: &[BlockEvaluation]) -> Vec<(usize, usize)> {
 
 /// Classify every block and set its flags (blocks are in time order).
 pub fn classify_blocks(timeline: &Timeline, blocks: &mut [BlockEvaluation], protocol: &Protocol) {
-    for k in 0..blocks.len() {
+    for (k, block) in blocks.iter_mut().enumerate() {
         let proc = timeline.block(k);
         let prev_at = k.checked_sub(1).map(|p| timeline.block(p).at.instant());
-        let block = &mut blocks[k];
         let (classification, reasons) = classify(timeline, block, proc.sedation, protocol);
         block.classification = classification;
         block.reasons = reasons;

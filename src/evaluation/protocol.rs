@@ -45,6 +45,7 @@ pub enum ProtocolError {
     Window,
 }
 
+#[allow(clippy::too_many_arguments)] // one row of the SPEC's protocol table
 const fn builtin(
     name: &'static str,
     t: f64,
