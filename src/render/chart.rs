@@ -230,7 +230,8 @@ fn plot(
         .filter(|&b| b > 0.0)
         .map(|b| b * (1.0 - evaluation.protocol.threshold_pct / 100.0));
     if let Some(t) = threshold {
-        let r = row_of(t);
+        // Rounded down: a whole score on or below the line has at least T relief.
+        let r = ROWS - 1 - ((t + 1e-9).floor().clamp(0.0, 10.0) as usize);
         for cell in &mut grid[r] {
             *cell = Cell {
                 ch: '┈',
@@ -435,10 +436,9 @@ pub fn chart(evaluation: &Evaluation, diary: &Diary, file: &str, color: bool) ->
     lines.push(
         "o baseline reading   * reading after the block   # reading in the relief run".into(),
     );
-    lines.push(
-        "│ the block   ─ baseline (mean before)   ┈ threshold: the score giving T relief".into(),
-    );
-    lines.push("x: time since the block; y: pain score 0-10".into());
+    lines.push("│ the block   ─ baseline (mean before)   ┈ threshold: the score giving T".into());
+    lines.push("  relief, rounded down: a whole score on or below it has at least T relief".into());
+    lines.push("x: time since the block; y: pain score 0-10 (to the nearest whole point)".into());
     lines.push(String::new());
     lines.extend(wrap(
         &format!(
@@ -577,6 +577,20 @@ mod tests {
         assert!(row("8").contains('┼') && row("4").contains('┼') && row("0").contains('│'));
         assert!(text.contains("-30m") && text.contains("5h"));
         assert!(text.contains("Next step: rfa"));
+    }
+
+    #[test]
+    fn threshold_line_is_rounded_down() {
+        // Baseline 7, T 50 %: threshold 3.5, so a 3 has relief (57 %) and a 4 has not (43 %).
+        let d = diary(
+            vec![block("b1", 0)],
+            &[(-30, 7.0), (15, 3.0), (30, 3.0), (60, 4.0)],
+        );
+        let text = render(&d, false);
+        let line = text.lines().find(|l| l.ends_with(" threshold")).unwrap();
+        assert!(line.starts_with("  3 ┤"), "{text}");
+        assert!(line.contains('#'));
+        assert!(text.contains("threshold 3.5 (50 % relief)"));
     }
 
     #[test]
