@@ -36,9 +36,13 @@ const CSS: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: #1a1a1a; background: #fff; max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem;
   line-height: 1.4; font-size: 15px; }
-h1 { font-size: 1.5rem; margin: 0 0 .4rem; }
-h2 { font-size: 1.2rem; margin: 1.6rem 0 .5rem; border-bottom: 1px solid #bbb; padding-bottom: .2rem; }
-h3 { font-size: 1rem; margin: .9rem 0 .3rem; }
+h1 { font-size: 1.6em; margin: 0 0 .4rem; }
+h2 { font-size: 1.25em; margin: 1.6em 0 .5em; border-bottom: 1px solid #bbb; padding-bottom: .2em; }
+h3 { font-size: 1em; margin: .9em 0 .3em; }
+.summary h2 { margin-top: 0; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5rem; }
+.columns h3 { margin-top: .3em; }
+@media (max-width: 40rem) { .columns { grid-template-columns: 1fr; } }
 p { margin: .35rem 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .4rem 0; }
 dl.facts dt { font-weight: 600; color: #444; }
@@ -49,6 +53,7 @@ th { background: #f0f0f0; }
 td.t { white-space: nowrap; }
 table.params { width: auto; min-width: 60%; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 .cls { font-weight: 700; padding: 0 .35rem; border-radius: .25rem; }
 .positive { color: #14532d; background: #dcfce7; }
 .negative { color: #7f1d1d; background: #fee2e2; }
@@ -73,7 +78,8 @@ footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid 
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
   tr { break-inside: avoid; page-break-inside: avoid; }
-  svg.chart { border: none; max-height: 90mm; }
+  svg.chart { border: none; max-height: 85mm; }
+  .columns { grid-template-columns: 1fr 1fr; }
 }
 "#;
 
@@ -95,6 +101,15 @@ fn yes_no(v: bool) -> &'static str {
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{:.1} %", round1(v)))
+}
+
+/// A duration for people: whole hours as `24 h`, else `1h30m`.
+fn hours(minutes: i64) -> String {
+    if minutes % 60 == 0 {
+        format!("{} h", minutes / 60)
+    } else {
+        format_minutes(minutes)
+    }
 }
 
 /// A score as written: `7`, `6.5`.
@@ -132,10 +147,10 @@ pub fn report(evaluation: &Evaluation, diary: &Diary, file: &str, generated: &st
     ));
 
     summary(&mut out, evaluation);
-    protocol(&mut out, evaluation);
     for block in &evaluation.blocks {
         block_section(&mut out, block, diary, evaluation);
     }
+    protocol(&mut out, evaluation);
     diary_section(&mut out, diary);
 
     out.push_str(&format!(
@@ -194,8 +209,8 @@ fn protocol(out: &mut String, evaluation: &Evaluation) {
             p.min_interval_days
                 .map_or("–".into(), |d| format!("{d} days")),
         ),
-        ("post-block window", format_minutes(p.window_minutes)),
-        ("baseline window", format_minutes(p.baseline_window_minutes)),
+        ("post-block window", hours(p.window_minutes)),
+        ("baseline window", hours(p.baseline_window_minutes)),
         (
             "minimum baseline",
             format!("{}/10", fmt_pct(p.min_baseline)),
@@ -260,7 +275,7 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
         class_span(b.classification)
     ));
     out.push_str(&format!(
-        "<dl class=\"facts\">\n<dt>Time</dt><dd>{}</dd>\n",
+        "<div class=\"columns\">\n<div>\n<h3>Procedure</h3>\n<dl class=\"facts\">\n<dt>Time</dt><dd>{}</dd>\n",
         time(&b.at)
     ));
     if let Some(p) = diary.procedures.get(b.procedure) {
@@ -275,11 +290,13 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
         ),
         None => "no baseline (no reading in the baseline window)".into(),
     };
-    out.push_str(&format!("<dt>Baseline</dt><dd>{baseline}</dd>\n"));
+    out.push_str(&format!(
+        "</dl>\n</div>\n<div>\n<h3>Evaluation</h3>\n<dl class=\"facts\">\n<dt>Baseline</dt><dd>{baseline}</dd>\n"
+    ));
     out.push_str(&format!(
         "<dt>Post readings</dt><dd>{} in the {} window</dd>\n",
         b.post_readings,
-        format_minutes(evaluation.protocol.window_minutes)
+        hours(evaluation.protocol.window_minutes)
     ));
     let peak_at = b
         .peak_at
@@ -322,7 +339,7 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
         s
     };
     out.push_str(&format!(
-        "<dt>Reasons</dt><dd>{}</dd>\n<dt>Flags</dt><dd>{}</dd>\n</dl>\n",
+        "<dt>Reasons</dt><dd>{}</dd>\n<dt>Flags</dt><dd>{}</dd>\n</dl>\n</div>\n</div>\n",
         codes(
             b.reasons
                 .iter()
