@@ -468,6 +468,8 @@ fn svg_chart(b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) -> Str
     let x_of = |m: f64| x_lo + (m - first) / span * (x_hi - x_lo);
 
     let mut s = String::with_capacity(8 * 1024);
+    // No xmlns: the HTML parser puts inline <svg> in the SVG namespace, and the report then
+    // holds no URL at all.
     s.push_str(&format!(
         "<svg class=\"chart\" viewBox=\"0 0 {SVG_W} {SVG_H}\" role=\"img\" aria-label=\"Pain scores around block {}\">\n",
         escape(&b.id)

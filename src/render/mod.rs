@@ -1,5 +1,6 @@
-//! Rendering: tables, JSON and CSV built from the evaluation's result types and the diary,
-//! never re-deriving clinical values. Returns text; the caller decides where it goes.
+//! Rendering: tables, JSON, CSV, the terminal chart and the HTML report, built from the
+//! evaluation's result types and the diary, never re-deriving clinical values. Returns text;
+//! the caller decides where it goes.
 pub mod chart;
 pub mod entries;
 pub mod evaluation_json;
