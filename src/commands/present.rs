@@ -1,14 +1,177 @@
 //! Presentation commands: `chart` (terminal) and `report` (self-contained HTML).
 
-use super::context::Context;
+use super::context::{Context, load, print, usage};
+use super::evaluate::protocol_from;
 use crate::cli::ProtocolArgs;
-use anyhow::{Result, bail};
-use std::path::Path;
+use anyhow::{Result, anyhow};
+use paindiary::diary::Diary;
+use paindiary::evaluation::{Evaluation, evaluate};
+use paindiary::render::{chart as chart_render, html};
+use std::fs::{self, File, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
-pub fn chart(_ctx: &Context, _args: &ProtocolArgs) -> Result<()> {
-    bail!("chart is not implemented yet")
+/// Load the diary and evaluate it; a diary without blocks is an error (exit 1), as in
+/// `evaluate`.
+fn load_and_evaluate(ctx: &Context, args: &ProtocolArgs) -> Result<(Diary, Evaluation)> {
+    let protocol = protocol_from(args)?;
+    let diary = load(&ctx.diary)?;
+    let evaluation = evaluate(&diary, &protocol).map_err(|e| anyhow!("{}: {e}", ctx.name()))?;
+    Ok((diary, evaluation))
 }
 
-pub fn report(_ctx: &Context, _output: Option<&Path>, _args: &ProtocolArgs) -> Result<()> {
-    bail!("report is not implemented yet")
+/// `chart`: the pain trajectory around each block, for an 80-column terminal.
+pub fn chart(ctx: &Context, args: &ProtocolArgs) -> Result<()> {
+    let (diary, evaluation) = load_and_evaluate(ctx, args)?;
+    print(&chart_render::chart(
+        &evaluation,
+        &diary,
+        &ctx.name(),
+        ctx.color,
+    ))
+}
+
+/// `report`: the HTML report on standard output, or written atomically to `output`.
+pub fn report(ctx: &Context, output: Option<&Path>, args: &ProtocolArgs) -> Result<()> {
+    if let Some(out) = output {
+        refuse_diary_paths(&ctx.diary, out)?;
+    }
+    let (diary, evaluation) = load_and_evaluate(ctx, args)?;
+    let generated = ctx.now.format("%Y-%m-%d %H:%M %:z").to_string();
+    let text = html::report(&evaluation, &diary, &ctx.name(), &generated);
+    match output {
+        None => print(&text),
+        Some(out) => {
+            write_file_atomic(out, text.as_bytes())?;
+            eprintln!("paindiary: wrote the report to {}", out.display());
+            Ok(())
+        }
+    }
+}
+
+/// The path made absolute and with its folder resolved (symlinks followed), so two spellings
+/// of one file compare equal even when the file does not exist yet.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(fs::canonicalize(dir).ok()?.join(name))
+}
+
+/// Refuse (exit 2) an `--output` that is the diary itself or its backup or lock file.
+fn refuse_diary_paths(diary: &Path, output: &Path) -> Result<()> {
+    let Some(out) = resolved(output) else {
+        return Ok(());
+    };
+    let mut protected = vec![diary.to_path_buf()];
+    if let Some(name) = diary.file_name() {
+        for suffix in [".bak", ".lock"] {
+            let mut sibling = name.to_os_string();
+            sibling.push(suffix);
+            protected.push(diary.with_file_name(sibling));
+        }
+    }
+    for path in protected {
+        if resolved(&path).is_some_and(|p| p == out) {
+            return Err(usage(format!(
+                "--output {}: refusing to write the report over {} (the diary{})",
+                output.display(),
+                path.display(),
+                if path == diary {
+                    ""
+                } else {
+                    "'s backup or lock file"
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder, flushed and renamed
+/// over it: readers see the old file or the whole new one, never a part. A new file gets mode
+/// 0600 (the report holds health data); a replaced file keeps its mode.
+fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |action: &str, e: io::Error| anyhow!("{}: {action}: {e}", path.display());
+    let name = path.file_name().ok_or_else(|| {
+        anyhow!(
+            "{}: is not a file path (it has no file name)",
+            path.display()
+        )
+    })?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mode = match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(anyhow!("{}: is a folder, not a file", path.display()));
+        }
+        Ok(meta) => meta.permissions().mode() & 0o7777,
+        Err(_) => 0o600,
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".tmp-");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempfile_in(dir)
+        .map_err(|e| fail("could not create a temporary file", e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().set_permissions(Permissions::from_mode(mode)))
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail("could not write the report", e))?;
+    // On failure the temporary file is removed when `tmp` is dropped.
+    tmp.persist(path)
+        .map_err(|e| fail("could not move the report into place", e.error))?;
+    if let Ok(d) = File::open(dir) {
+        // Best effort: some file systems cannot flush a folder.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_creates_private_file_and_keeps_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        write_file_atomic(&path, b"one").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        fs::set_permissions(&path, Permissions::from_mode(0o644)).unwrap();
+        write_file_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        // No temporary file is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(write_file_atomic(dir.path(), b"x").is_err());
+    }
+
+    #[test]
+    fn diary_and_its_siblings_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        fs::write(&diary, b"{}").unwrap();
+        let other = dir.path().join("sub").join("..").join("diary.json");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(refuse_diary_paths(&diary, &other).is_err());
+        assert!(refuse_diary_paths(&diary, &dir.path().join("diary.json.bak")).is_err());
+        assert!(refuse_diary_paths(&diary, &dir.path().join("report.html")).is_ok());
+    }
 }
