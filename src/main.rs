@@ -3,6 +3,7 @@ mod cli;
 mod commands;
 
 use clap::Parser;
+use paindiary::render::sanitize::terminal_text;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -10,7 +11,8 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Messages quote diary text (ids, field names, values): never raw to a terminal.
+            eprintln!("error: {}", terminal_text(&format!("{err:#}")));
             ExitCode::from(commands::exit_code(&err))
         }
     }

@@ -4,6 +4,7 @@ use super::context::{Context, parse_bytes, print, usage};
 use crate::cli::{EvaluateArgs, ProtocolArgs, TableOrJson};
 use anyhow::{Result, anyhow};
 use paindiary::evaluation::{Protocol, evaluate as evaluate_diary};
+use paindiary::render::sanitize::terminal_text;
 use paindiary::render::{evaluation_json::evaluation_line, evaluation_table::evaluation_table};
 use paindiary::storage::{self, MAX_DIARY_BYTES};
 use paindiary::time_input::parse_duration_minutes;
@@ -103,7 +104,7 @@ pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", terminal_text(&format!("{e:#}")));
             }
         }
     }

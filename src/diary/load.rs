@@ -76,13 +76,7 @@ fn explain_failure(bytes: &[u8]) -> LoadError {
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result = serde_path_to_error::deserialize::<_, DiaryWire>(&mut de)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            (
-                if path == "." { String::new() } else { path },
-                e.into_inner(),
-            )
-        })
+        .map_err(|e| (json_path(e.path()), e.into_inner()))
         .and_then(|_| de.end().map_err(|e| (String::new(), e)));
     match result {
         Err((path, err)) => parse_error(path, &err),
@@ -92,6 +86,36 @@ fn explain_failure(bytes: &[u8]) -> LoadError {
             message: "the diary could not be read".into(),
         },
     }
+}
+
+/// The path in jq notation (`entries[3].score`, empty for the top level). A syntax error where a
+/// key was expected leaves serde_path_to_error's `?` placeholder at the end; it is dropped, so
+/// the path names the object the error is in.
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut segments: Vec<&Segment> = path.iter().collect();
+    while matches!(segments.last(), Some(Segment::Unknown)) {
+        segments.pop();
+    }
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
 }
 
 fn parse_error(path: String, err: &serde_json::Error) -> LoadError {

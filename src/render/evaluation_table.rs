@@ -98,7 +98,7 @@ pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> Str
         latest_summary(evaluation),
         evaluation.next_step_reason.as_str(),
     ));
-    out.push_str(&format!("  {}\n", evaluation.rationale));
+    out.push_str(&format!("  {}\n", one_line(&evaluation.rationale)));
     let mut notes: Vec<String> = Vec::new();
     for b in &evaluation.blocks {
         for r in &b.reasons {
