@@ -4,7 +4,7 @@
 use crate::cli::{Cli, ColorChoice};
 use anyhow::{Context as _, Result, anyhow};
 use chrono::{DateTime, Local};
-use paindiary::diary::{Diary, parse_diary};
+use paindiary::diary::{Diary, parse_diary_owned};
 use paindiary::storage;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -89,11 +89,12 @@ fn now() -> Result<DateTime<Local>> {
 /// Read and validate a diary; errors name the file (and the JSON path and position).
 pub fn load(path: &Path) -> Result<Diary> {
     let bytes = storage::read_diary(path)?;
-    parse_bytes(&path.display().to_string(), &bytes)
+    parse_bytes(&path.display().to_string(), bytes)
 }
 
-pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<Diary> {
-    parse_diary(bytes).map_err(|e| anyhow!("{name}: {e}"))
+/// Parse a diary read from `name`; the bytes are freed as soon as they are parsed.
+pub fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<Diary> {
+    parse_diary_owned(bytes).map_err(|e| anyhow!("{name}: {e}"))
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends quietly.

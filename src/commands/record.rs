@@ -29,7 +29,7 @@ pub fn modify<T>(
     }
     let _lock = DiaryLock::acquire(&ctx.diary)?;
     let (mut diary, created) = match storage::read_diary(&ctx.diary) {
-        Ok(bytes) => (parse_bytes(&ctx.name(), &bytes)?, false),
+        Ok(bytes) => (parse_bytes(&ctx.name(), bytes)?, false),
         Err(e) if create && e.is_not_found() => (Diary::new(None), true),
         Err(e) => return Err(e.into()),
     };

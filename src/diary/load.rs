@@ -11,7 +11,7 @@ use serde::de::{
 };
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -49,14 +49,23 @@ fn located(path: &str, line: usize, column: usize, message: &str) -> String {
 /// Procedures and entries come back sorted by instant (stable), with ids assigned to
 /// records that had none.
 pub fn parse_diary(bytes: &[u8]) -> Result<Diary, LoadError> {
+    let wire = parse_wire(bytes)?;
+    finish(wire)
+}
+
+/// [`parse_diary`] for bytes the caller no longer needs: they are freed as soon as the
+/// document is parsed, before the checks across values, which keeps peak memory low.
+pub fn parse_diary_owned(bytes: Vec<u8>) -> Result<Diary, LoadError> {
+    let wire = parse_wire(&bytes)?;
+    drop(bytes);
+    finish(wire)
+}
+
+fn parse_wire(bytes: &[u8]) -> Result<DiaryWire, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = DiaryWire::deserialize(&mut de).and_then(|d| de.end().map(|()| d));
-    let wire = match parsed {
-        Ok(wire) => wire,
-        Err(_) => return Err(explain_failure(bytes)),
-    };
-    finish(wire)
+    parsed.map_err(|_| explain_failure(bytes))
 }
 
 /// The slow path, taken only on failure: prefer a version/format verdict from the header,
@@ -126,30 +135,75 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
         entries: wire.entries,
         extra: wire.extra,
     };
-    check_unique("procedures", diary.procedures.iter().map(|p| p.id.as_str()))?;
-    check_unique("entries", diary.entries.iter().map(|e| e.id.as_str()))?;
+    check_unique(
+        "procedures",
+        'b',
+        diary.procedures.iter().map(|p| p.id.as_str()),
+    )?;
+    check_unique("entries", 'e', diary.entries.iter().map(|e| e.id.as_str()))?;
     assign_missing_ids(&mut diary);
     diary.sort();
     Ok(diary)
 }
 
-fn check_unique<'a>(list: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), LoadError> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, id) in ids.enumerate() {
-        if id.is_empty() {
+fn check_unique<'a>(
+    list: &str,
+    prefix: char,
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), LoadError> {
+    // Ids the program assigns (`e1`, `e2`, …) are checked in a bit set; others in a hash set.
+    let count = ids.clone().count();
+    let mut numbered = vec![0u64; count / 16 + 1];
+    let limit = numbered.len() * 64;
+    let mut others: HashSet<&str> = HashSet::new();
+    for (i, id) in ids.clone().enumerate() {
+        let fresh = match assigned_number(id, prefix).filter(|&n| n < limit) {
+            Some(n) => {
+                let (word, bit) = (n / 64, 1u64 << (n % 64));
+                let fresh = numbered[word] & bit == 0;
+                numbered[word] |= bit;
+                fresh
+            }
+            None => id.is_empty() || others.insert(id),
+        };
+        if fresh {
             continue;
         }
-        if let Some(first) = seen.insert(id, i) {
-            return Err(LoadError::Invalid {
-                path: format!("{list}[{i}].id"),
-                message: format!(
-                    "duplicate id \"{}\" (also at {list}[{first}].id)",
-                    id.escape_debug()
-                ),
-            });
-        }
+        let first = ids.clone().position(|other| other == id).unwrap_or(i);
+        return Err(LoadError::Invalid {
+            path: format!("{list}[{i}].id"),
+            message: format!(
+                "duplicate id \"{}\" (also at {list}[{first}].id)",
+                id.escape_debug()
+            ),
+        });
     }
     Ok(())
+}
+
+/// The number of an id written as the program writes it: prefix, then digits without a
+/// leading zero.
+fn assigned_number(id: &str, prefix: char) -> Option<usize> {
+    let digits = id.strip_prefix(prefix)?;
+    let first = *digits.as_bytes().first()?;
+    if first == b'0' || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Plain typed parsing of a diary, with the per-field validation but without the checks
+/// across values, the sorting or the error explanations of [`parse_diary`]. For benchmarks.
+impl<'de> Deserialize<'de> for Diary {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let wire = DiaryWire::deserialize(d)?;
+        Ok(Diary {
+            patient: wire.patient,
+            procedures: wire.procedures,
+            entries: wire.entries,
+            extra: wire.extra,
+        })
+    }
 }
 
 /// Records written by hand without an id get the next free one, in file order.

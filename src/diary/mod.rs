@@ -5,7 +5,7 @@ mod load;
 mod model;
 mod save;
 
-pub use load::{LoadError, parse_diary};
+pub use load::{LoadError, parse_diary, parse_diary_owned};
 pub use model::*;
 pub use save::{Num, to_bytes};
 

@@ -60,7 +60,7 @@ impl Timestamp {
     pub fn parse(text: &str) -> Option<Self> {
         let time = DateTime::parse_from_rfc3339(text).ok()?;
         let mut ts = Timestamp::new(time);
-        if ts.canonical() != text {
+        if !is_plainly_canonical(text) && ts.canonical() != text {
             ts.raw = Some(text.into());
         }
         Some(ts)
@@ -87,6 +87,18 @@ impl Timestamp {
             None => self.canonical(),
         }
     }
+}
+
+/// True for the common form `YYYY-MM-DDTHH:MM:SS±HH:MM` (already canonical), checked
+/// without formatting; anything else is compared with the canonical text.
+fn is_plainly_canonical(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 25
+        && b[10] == b'T'
+        && b[19] != b'Z'
+        && (b[19] == b'+' || b[19] == b'-')
+        && &b[17..19] != b"60"
+        && &b[19..25] != b"-00:00"
 }
 
 impl PartialEq for Timestamp {
@@ -357,6 +369,14 @@ mod tests {
         assert_eq!(c.text(), "2026-11-20T09:30:00-07:00");
         assert_eq!(z.instant(), c.instant());
         assert!(Timestamp::parse("2026-11-20 09:30").is_none());
+        for odd in [
+            "2026-11-20t09:30:00-07:00",
+            "2026-11-20T09:30:00-00:00",
+            "2026-11-20 09:30:00+01:00",
+            "2026-11-20T09:30:00.500+01:00",
+        ] {
+            assert_eq!(Timestamp::parse(odd).unwrap().text(), odd);
+        }
     }
 
     #[test]

@@ -183,6 +183,14 @@ fn each_validation_rule_is_an_error() {
             "entries[1].id: duplicate id \"e1\" (also at entries[0].id)",
         ),
         (
+            r#"{"format":"paindiary","version":1,"entries":[{"id":"x","at":"2026-11-20T09:00:00Z","score":5},{"id":"e2","at":"2026-11-20T09:00:00Z","score":5},{"id":"x","at":"2026-11-20T10:00:00Z","score":5}]}"#,
+            "entries[2].id: duplicate id \"x\" (also at entries[0].id)",
+        ),
+        (
+            r#"{"format":"paindiary","version":1,"procedures":[{"id":"b9","at":"2026-11-20T09:00:00Z","anesthetic":"other"},{"id":"b9","at":"2026-11-20T09:00:00Z","anesthetic":"other"}]}"#,
+            "procedures[1].id: duplicate id \"b9\" (also at procedures[0].id)",
+        ),
+        (
             r#"{"format":"paindiary","version":1,"procedures":{}}"#,
             "procedures (line 1",
         ),

@@ -153,10 +153,9 @@ pub fn comparative_pairs(blocks: &[BlockEvaluation]) -> Vec<(usize, usize)> {
 
 /// Classify every block and set its flags (blocks are in time order).
 pub fn classify_blocks(timeline: &Timeline, blocks: &mut [BlockEvaluation], protocol: &Protocol) {
-    for k in 0..blocks.len() {
+    for (k, block) in blocks.iter_mut().enumerate() {
         let proc = timeline.block(k);
         let prev_at = k.checked_sub(1).map(|p| timeline.block(p).at.instant());
-        let block = &mut blocks[k];
         let (classification, reasons) = classify(timeline, block, proc.sedation, protocol);
         block.classification = classification;
         block.reasons = reasons;
@@ -230,20 +229,18 @@ fn classify(
         .filter(|r| r.in_run && r.in_window)
         .collect();
     if block.sustained_readings.unwrap_or(0) >= protocol.min_sustained {
-        let run_last_entry = run.last().map(|r| r.entry);
         if matches!(sedation, Sedation::Moderate | Sedation::Deep) {
             reasons.push(Reason::Sedation);
         }
-        // Post readings at or before the run's last reading.
-        let mut analgesic = false;
-        for r in block.readings.iter().filter(|r| r.in_window) {
-            if timeline.diary.entries[r.entry].has_medication() {
-                analgesic = true;
-            }
-            if Some(r.entry) == run_last_entry {
-                break;
-            }
-        }
+        // Post readings at or before the run's last reading ("at or before" compares
+        // instants: a reading at the same instant but after it in order counts too).
+        let run_last_at = run
+            .last()
+            .map(|r| timeline.diary.entries[r.entry].at.instant());
+        let analgesic = block.readings.iter().filter(|r| r.in_window).any(|r| {
+            let entry = &timeline.diary.entries[r.entry];
+            run_last_at.is_some_and(|last| entry.at.instant() <= last) && entry.has_medication()
+        });
         if analgesic {
             reasons.push(Reason::Analgesic);
         }

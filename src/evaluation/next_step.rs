@@ -166,17 +166,17 @@ pub fn decide(blocks: &[BlockEvaluation], protocol: &Protocol) -> Decision {
                     ),
                 );
             }
-            if let Some(days) = protocol.min_interval_days {
-                if latest.flags.contains(&Flag::ShortInterval) {
-                    return decision(
-                        RepeatBlock,
-                        R::ShortInterval,
-                        format!(
-                            "Block {id} is positive but came less than {days} days after the previous block; the {} protocol asks for that interval. Repeat the block once it has passed.",
-                            protocol.name
-                        ),
-                    );
-                }
+            if let Some(days) = protocol.min_interval_days
+                && latest.flags.contains(&Flag::ShortInterval)
+            {
+                return decision(
+                    RepeatBlock,
+                    R::ShortInterval,
+                    format!(
+                        "Block {id} is positive but came less than {days} days after the previous block; the {} protocol asks for that interval. Repeat the block once it has passed.",
+                        protocol.name
+                    ),
+                );
             }
             if protocol.requires_concordance {
                 let pairs = comparative_pairs(blocks);

@@ -45,6 +45,7 @@ pub enum ProtocolError {
     Window,
 }
 
+#[allow(clippy::too_many_arguments)] // one argument per column of the SPEC §3 table
 const fn builtin(
     name: &'static str,
     t: f64,

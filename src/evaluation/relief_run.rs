@@ -60,13 +60,13 @@ pub fn follow(
     }
     let run = chosen.or(first_run);
     let mut extended_last = run.as_ref().map(|r| r.end - 1);
-    if let (Some(run), Some(last)) = (&run, extended_last.as_mut()) {
-        if run.end == post.end {
-            let mut j = post.end;
-            while j < horizon && relief_at(j).is_some_and(|r| meets(r, threshold)) {
-                *last = j;
-                j += 1;
-            }
+    if let (Some(run), Some(last)) = (&run, extended_last.as_mut())
+        && run.end == post.end
+    {
+        let mut j = post.end;
+        while j < horizon && relief_at(j).is_some_and(|r| meets(r, threshold)) {
+            *last = j;
+            j += 1;
         }
     }
     let ongoing = extended_last.is_some_and(|last| last + 1 == horizon);

@@ -23,20 +23,20 @@ impl<'a> Timeline<'a> {
         if !blocks.is_sorted_by_key(|&i| diary.procedures[i].at.instant()) {
             blocks.sort_by_key(|&i| diary.procedures[i].at.instant());
         }
-        let mut entries: Vec<usize> = diary
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| !e.is_retracted())
-            .map(|(i, _)| i)
-            .collect();
-        if !entries.is_sorted_by_key(|&i| diary.entries[i].at.instant()) {
-            entries.sort_by_key(|&i| diary.entries[i].at.instant());
+        let mut entries = Vec::with_capacity(diary.entries.len());
+        let mut instants = Vec::with_capacity(diary.entries.len());
+        for (i, e) in diary.entries.iter().enumerate() {
+            if !e.is_retracted() {
+                entries.push(i);
+                instants.push(e.at.instant());
+            }
         }
-        let instants = entries
-            .iter()
-            .map(|&i| diary.entries[i].at.instant())
-            .collect();
+        if !instants.is_sorted() {
+            // A diary built in memory may be out of order; a loaded one never is.
+            let mut pairs: Vec<(i128, usize)> = instants.into_iter().zip(entries).collect();
+            pairs.sort_by_key(|&(t, _)| t);
+            (instants, entries) = pairs.into_iter().unzip();
+        }
         Timeline {
             diary,
             blocks,

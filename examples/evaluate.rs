@@ -1,0 +1,52 @@
+//! The paindiary library used from Rust: read a diary, evaluate it, print each block's
+//! classification and the next step.
+//!
+//! ```sh
+//! cargo run --example evaluate                                  # positive-single-block, asra
+//! cargo run --example evaluate -- examples/diaries/dual-confirmed.json dual
+//! ```
+
+use paindiary::diary::parse_diary;
+use paindiary::evaluation::{Protocol, evaluate};
+use std::error::Error;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .unwrap_or_else(|| "examples/diaries/positive-single-block.json".to_string());
+    let protocol = match args.next() {
+        Some(name) => Protocol::named(&name).map_err(|e| e.to_string())?,
+        None => Protocol::default_protocol(),
+    };
+
+    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+    let diary = parse_diary(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let evaluation = evaluate(&diary, &protocol).map_err(|e| format!("{path}: {e}"))?;
+
+    println!("{path} (protocol {protocol})");
+    for block in &evaluation.blocks {
+        let peak = block
+            .peak_relief_pct
+            .map_or("no peak".to_string(), |p| format!("peak {p:.1} %"));
+        let reasons: Vec<_> = block.reasons.iter().map(|r| r.as_str()).collect();
+        let flags: Vec<_> = block.flags.iter().map(|f| f.as_str()).collect();
+        println!(
+            "  {} {} ({}): {}, {} [{}] {{{}}}",
+            block.id,
+            block.at,
+            block.anesthetic,
+            block.classification.as_str(),
+            peak,
+            reasons.join(", "),
+            flags.join(", "),
+        );
+    }
+    println!(
+        "next step: {} [{}]",
+        evaluation.next_step.as_str(),
+        evaluation.next_step_reason.as_str()
+    );
+    println!("  {}", evaluation.rationale);
+    Ok(())
+}
