@@ -495,18 +495,21 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
                 if !kept_ids || p.id.is_empty() {
                     p.id = procedure_ids.next();
                 }
-                diary.insert_procedure(p);
+                diary.procedures.push(p);
                 imported.procedures += 1;
             }
             Record::Entry(mut e) => {
                 if !kept_ids || e.id.is_empty() {
                     e.id = entry_ids.next();
                 }
-                diary.insert_entry(e);
+                diary.entries.push(e);
                 imported.entries += 1;
             }
         }
     }
+    // Stable: at the same instant the old records stay first and the new ones keep row order
+    // (as inserting one by one would give, without the quadratic cost on unsorted files).
+    diary.sort();
     imported
 }
 

@@ -28,6 +28,7 @@ use crate::diary::{Diary, Entry, Procedure, Timestamp};
 use crate::evaluation::{Protocol, evaluate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// LOINC code and display for the pain score.
@@ -37,16 +38,15 @@ pub const LOINC_PAIN_SEVERITY_DISPLAY: &str =
 const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 /// The namespace of every `fullUrl` UUID.
-fn namespace() -> Uuid {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:paindiary:fhir")
-}
+static NAMESPACE: LazyLock<Uuid> =
+    LazyLock::new(|| Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:paindiary:fhir"));
 
 /// `urn:uuid:` + the name-based UUID of (patient id, record type, record id).
 pub fn full_url(patient: Option<&str>, record: &str, id: &str) -> String {
     let name = json!([patient, record, id]).to_string();
     format!(
         "urn:uuid:{}",
-        Uuid::new_v5(&namespace(), name.as_bytes()).hyphenated()
+        Uuid::new_v5(&NAMESPACE, name.as_bytes()).hyphenated()
     )
 }
 
@@ -79,21 +79,20 @@ pub fn bundle(diary: &Diary) -> Value {
         ));
     }
     let subject = patient_url.map(|url| json!({"reference": url}));
+    let procedure_urls: Vec<String> = diary
+        .procedures
+        .iter()
+        .map(|p| full_url(patient, "procedure", &p.id))
+        .collect();
     for record in records_in_time_order(diary) {
         let entry = match record {
-            RecordRef::Procedure(_, p) => bundle_entry(
-                full_url(patient, "procedure", &p.id),
-                procedure(p, subject.as_ref()),
-            ),
+            RecordRef::Procedure(i, p) => {
+                bundle_entry(procedure_urls[i].clone(), procedure(p, subject.as_ref()))
+            }
             RecordRef::Entry(i, e) => {
-                let blocks: Vec<String> = part_of
+                let blocks: Vec<&str> = part_of
                     .get(&i)
-                    .map(|procs| {
-                        procs
-                            .iter()
-                            .map(|&b| full_url(patient, "procedure", &diary.procedures[b].id))
-                            .collect()
-                    })
+                    .map(|procs| procs.iter().map(|&b| procedure_urls[b].as_str()).collect())
                     .unwrap_or_default();
                 bundle_entry(
                     full_url(patient, "entry", &e.id),
@@ -249,7 +248,7 @@ fn procedure(p: &Procedure, subject: Option<&Value>) -> Value {
     Value::Object(r)
 }
 
-fn observation(e: &Entry, subject: Option<&Value>, part_of: &[String]) -> Value {
+fn observation(e: &Entry, subject: Option<&Value>, part_of: &[&str]) -> Value {
     let mut r = Map::new();
     r.insert("resourceType".into(), json!("Observation"));
     r.insert("identifier".into(), json!([{"value": fhir_string(&e.id)}]));
