@@ -1,13 +1,76 @@
 //! Corrections: `amend` (keeps the replaced values in the entry's history) and `retract`.
+//! Both change the diary under its lock; nothing is written when they fail.
 
-use super::context::Context;
+use super::context::{Context, println, usage};
+use super::record::{modify, parse_at};
 use crate::cli::AmendArgs;
-use anyhow::{Result, bail};
+use anyhow::Result;
+use chrono::Timelike;
+use paindiary::diary::Timestamp;
+use paindiary::diary::correct::{self, Amendment, CorrectError};
+use paindiary::render::sanitize::one_line;
 
-pub fn amend(_ctx: &Context, _args: AmendArgs) -> Result<()> {
-    bail!("amend is not implemented yet")
+/// The time of a correction: now, to the second.
+fn now(ctx: &Context) -> Timestamp {
+    let now = ctx.now.fixed_offset();
+    Timestamp::new(now.with_nanosecond(0).unwrap_or(now))
 }
 
-pub fn retract(_ctx: &Context, _id: &str, _reason: &str) -> Result<()> {
-    bail!("retract is not implemented yet")
+/// Refusals about the entry named on the command line are command-line errors (exit 2).
+fn refused(ctx: &Context, err: CorrectError) -> anyhow::Error {
+    usage(format!("{}: {err}", ctx.name()))
+}
+
+/// `amend ID …`: replace the given fields; the old values go to the entry's history.
+pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
+    let at = match args.at.as_deref() {
+        Some(text) => Some(Timestamp::new(parse_at(ctx, Some(text)).map_err(|e| {
+            usage(format!("{}: amend {}: {e}", ctx.name(), one_line(&args.id)))
+        })?)),
+        None => None,
+    };
+    let change = Amendment {
+        score: args.score,
+        at,
+        activity: args.activity,
+        relief: args.relief,
+        medication: args.medication,
+        note: args.note,
+    };
+    if change.is_empty() {
+        return Err(usage(format!(
+            "{}: amend {} needs at least one of --score, --at, --activity, --relief, --medication, --note",
+            ctx.name(),
+            one_line(&args.id)
+        )));
+    }
+    let now = now(ctx);
+    let replaced = modify(ctx, false, |diary| {
+        correct::amend(diary, &args.id, change, &now).map_err(|e| refused(ctx, e))
+    })?;
+    let changes: Vec<String> = replaced
+        .iter()
+        .map(|r| format!("{} {} → {}", r.field, r.old, r.new))
+        .collect();
+    println(&one_line(&format!(
+        "Amended {}: {}",
+        args.id,
+        changes.join(", ")
+    )))
+}
+
+/// `retract ID --reason R`: the entry stays, marked retracted, and evaluation ignores it.
+pub fn retract(ctx: &Context, id: &str, reason: &str) -> Result<()> {
+    if reason.trim().is_empty() {
+        return Err(usage(format!(
+            "{}: retract {} needs a reason (--reason 'why the entry is withdrawn')",
+            ctx.name(),
+            one_line(id)
+        )));
+    }
+    let now = now(ctx);
+    modify(ctx, false, |diary| {
+        correct::retract(diary, id, reason.to_string(), &now).map_err(|e| refused(ctx, e))
+    })?;
+    println(&format!("Retracted {}", one_line(id)))
 }

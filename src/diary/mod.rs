@@ -1,4 +1,6 @@
-//! The diary: its model, how it is read with full validation, and how it is written back.
+//! The diary: its model, how it is read with full validation, how it is written back, and
+//! the corrections of an entry (`amend`, `retract`).
+pub mod correct;
 mod load;
 mod model;
 mod save;

@@ -1,0 +1,570 @@
+//! The diary as CSV (SPEC §5): RFC 4180 quoting, `\n` line ends, one row per procedure and per
+//! entry in time order, with the header [`HEADER`].
+//!
+//! Cells: an empty cell is an absent value. Numbers are written as in the diary (`7`, `6.5`),
+//! times exactly as stored (with their own offset), `levels` joined with `;`, `steroid` as
+//! `true`/`false`. A procedure row leaves the entry-only columns empty and an entry row the
+//! procedure-only ones; `note` is shared.
+//!
+//! Import ([`parse_csv`], then [`merge`]) checks every cell with the loader's rules (scores
+//! 0–10, relief 0–100, RFC 3339 times with an offset, the enum spellings, ids unique per list)
+//! and stops at the first bad cell with its row and column, so nothing is imported from a bad
+//! file. What CSV cannot carry: unknown fields, `history`, the patient. The lossless form is
+//! `export --format json`.
+
+use super::{RecordRef, records_in_time_order};
+use crate::diary::{
+    Anesthetic, Diary, Entry, Extra, Num, Procedure, ProcedureKind, Retraction, Sedation, Side,
+    Timestamp,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// The header row, exactly (SPEC §5).
+pub const HEADER: [&str; 17] = [
+    "record",
+    "id",
+    "at",
+    "score_nrs_0_10",
+    "activity",
+    "relief_pct",
+    "medication",
+    "note",
+    "kind",
+    "region",
+    "levels",
+    "side",
+    "anesthetic",
+    "steroid",
+    "sedation",
+    "retracted_at",
+    "retracted_reason",
+];
+
+// Column positions (0-based) in `HEADER`.
+const RECORD: usize = 0;
+const ID: usize = 1;
+const AT: usize = 2;
+const SCORE: usize = 3;
+const ACTIVITY: usize = 4;
+const RELIEF: usize = 5;
+const MEDICATION: usize = 6;
+const NOTE: usize = 7;
+const KIND: usize = 8;
+const REGION: usize = 9;
+const LEVELS: usize = 10;
+const SIDE: usize = 11;
+const ANESTHETIC: usize = 12;
+const STEROID: usize = 13;
+const SEDATION: usize = 14;
+const RETRACTED_AT: usize = 15;
+const RETRACTED_REASON: usize = 16;
+
+/// Columns that only entries use, and only procedures use.
+const ENTRY_ONLY: [usize; 6] = [
+    SCORE,
+    ACTIVITY,
+    RELIEF,
+    MEDICATION,
+    RETRACTED_AT,
+    RETRACTED_REASON,
+];
+const PROCEDURE_ONLY: [usize; 7] = [KIND, REGION, LEVELS, SIDE, ANESTHETIC, STEROID, SEDATION];
+
+/// The diary as CSV text.
+pub fn to_csv(diary: &Diary) -> String {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .quote_style(::csv::QuoteStyle::Necessary)
+        .from_writer(Vec::with_capacity(
+            256 + 120 * (diary.entries.len() + diary.procedures.len()),
+        ));
+    // Writing into memory cannot fail, and every cell is UTF-8 text.
+    let _ = writer.write_record(HEADER);
+    for record in records_in_time_order(diary) {
+        let row = match record {
+            RecordRef::Procedure(_, p) => procedure_row(p),
+            RecordRef::Entry(_, e) => entry_row(e),
+        };
+        let _ = writer.write_record(&row);
+    }
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
+fn num(v: f64) -> String {
+    // Serialising a finite number cannot fail; scores and relief are checked on input.
+    serde_json::to_string(&Num(v)).unwrap_or_default()
+}
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+fn procedure_row(p: &Procedure) -> [String; 17] {
+    let mut row: [String; 17] = Default::default();
+    row[RECORD] = "procedure".into();
+    row[ID] = p.id.clone();
+    row[AT] = p.at.text();
+    row[NOTE] = text(&p.note);
+    row[KIND] = p.kind.as_str().into();
+    row[REGION] = text(&p.region);
+    row[LEVELS] = p.levels.join(";");
+    row[SIDE] = p.side.map(|s| s.as_str().to_string()).unwrap_or_default();
+    row[ANESTHETIC] = p.anesthetic.as_str().into();
+    row[STEROID] = p.steroid.to_string();
+    row[SEDATION] = p.sedation.as_str().into();
+    row
+}
+
+fn entry_row(e: &Entry) -> [String; 17] {
+    let mut row: [String; 17] = Default::default();
+    row[RECORD] = "entry".into();
+    row[ID] = e.id.clone();
+    row[AT] = e.at.text();
+    row[SCORE] = num(e.score);
+    row[ACTIVITY] = text(&e.activity);
+    row[RELIEF] = e.relief.map(num).unwrap_or_default();
+    row[MEDICATION] = text(&e.medication);
+    row[NOTE] = text(&e.note);
+    if let Some(r) = &e.retracted {
+        row[RETRACTED_AT] = r.at.text();
+        row[RETRACTED_REASON] = text(&r.reason);
+    }
+    row
+}
+
+/// A procedure or an entry read from CSV; its id is empty when the cell was empty.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Procedure(Procedure),
+    Entry(Entry),
+}
+
+/// Where a CSV file is wrong: the row (the header is row 1), the column when one is to blame,
+/// and what is wrong. Displayed as `row 3, column 4 (score_nrs_0_10): 11 is outside 0–10`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct CsvError {
+    /// 1-based; the header is row 1.
+    pub row: u64,
+    /// The line the row starts on, when it differs from `row` (cells with line breaks).
+    pub line: Option<u64>,
+    /// 0-based column index.
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl CsvError {
+    fn describe(&self) -> String {
+        let mut out = format!("row {}", self.row);
+        if let Some(line) = self.line.filter(|&l| l != self.row) {
+            out.push_str(&format!(" (line {line})"));
+        }
+        if let Some(c) = self.column {
+            match HEADER.get(c) {
+                Some(name) => out.push_str(&format!(", column {} ({name})", c + 1)),
+                None => out.push_str(&format!(", column {}", c + 1)),
+            }
+        }
+        out.push_str(": ");
+        out.push_str(&self.message);
+        out
+    }
+}
+
+/// Quote a cell for a message, shortened when long.
+fn shown(cell: &str) -> String {
+    const MAX: usize = 60;
+    match cell.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("\"{}…\"", cell[..cut].escape_debug()),
+        None => format!("\"{}\"", cell.escape_debug()),
+    }
+}
+
+/// Read every row of a CSV export; the first bad cell stops it.
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Record>, CsvError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = ::csv::ByteRecord::new();
+    let mut records = Vec::new();
+    let mut ids = IdCheck::default();
+    let mut row: u64 = 0;
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(CsvError {
+                    row: row + 1,
+                    line: e.position().map(|p| p.line()).or(Some(line)),
+                    column: None,
+                    message: format!("the CSV cannot be read: {}", csv_error_kind(&e)),
+                });
+            }
+        }
+        row += 1;
+        let line = record.position().map_or(line, |p| p.line());
+        let at = |column: Option<usize>, message: String| CsvError {
+            row,
+            line: Some(line),
+            column,
+            message,
+        };
+        let cells = cells(&record).map_err(|(c, m)| at(Some(c), m))?;
+        if cells.len() != HEADER.len() {
+            let column = cells.len().min(HEADER.len());
+            return Err(at(
+                Some(column),
+                format!(
+                    "the row has {} columns, the header has {}",
+                    cells.len(),
+                    HEADER.len()
+                ),
+            ));
+        }
+        if row == 1 {
+            check_header(&cells).map_err(|(c, m)| at(Some(c), m))?;
+            continue;
+        }
+        let parsed = parse_row(&cells).map_err(|(c, m)| at(Some(c), m))?;
+        ids.check(&parsed, row).map_err(|m| at(Some(ID), m))?;
+        records.push(parsed);
+    }
+    if row == 0 {
+        return Err(CsvError {
+            row: 1,
+            line: None,
+            column: None,
+            message: format!(
+                "the file is empty; a paindiary CSV starts with the header {}",
+                HEADER.join(",")
+            ),
+        });
+    }
+    Ok(records)
+}
+
+fn csv_error_kind(e: &::csv::Error) -> String {
+    match e.kind() {
+        ::csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// The cells of a row as UTF-8 text.
+fn cells(record: &::csv::ByteRecord) -> Result<Vec<&str>, (usize, String)> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            std::str::from_utf8(cell).map_err(|_| (i, "the cell is not valid UTF-8".to_string()))
+        })
+        .collect()
+}
+
+fn check_header(cells: &[&str]) -> Result<(), (usize, String)> {
+    for (i, (got, want)) in cells.iter().zip(HEADER).enumerate() {
+        if *got != want {
+            return Err((
+                i,
+                format!(
+                    "the header has {} where {} is expected (the header is exactly {})",
+                    shown(got),
+                    shown(want),
+                    HEADER.join(",")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+type CellResult<T> = Result<T, (usize, String)>;
+
+fn opt_text(cells: &[&str], c: usize) -> Option<String> {
+    Some(cells[c]).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn time(cells: &[&str], c: usize) -> CellResult<Option<Timestamp>> {
+    let cell = cells[c];
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    Timestamp::parse(cell).map(Some).ok_or_else(|| {
+        (
+            c,
+            format!(
+                "{} is not an RFC 3339 time with an offset (e.g. \"2026-11-20T09:30:00-07:00\")",
+                shown(cell)
+            ),
+        )
+    })
+}
+
+fn required<T>(value: Option<T>, c: usize, record: &str) -> CellResult<T> {
+    value.ok_or_else(|| (c, format!("{record} row needs a value here")))
+}
+
+/// A number within `0..=max`, as the loader checks it.
+fn bounded(cells: &[&str], c: usize, max: f64) -> CellResult<Option<f64>> {
+    let cell = cells[c];
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let v = cell
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| (c, format!("{} is not a number", shown(cell))))?;
+    if (0.0..=max).contains(&v) {
+        Ok(Some(v))
+    } else {
+        Err((c, format!("{} is outside 0–{}", shown(cell), max as u32)))
+    }
+}
+
+fn choice<T: FromStr<Err = String>>(cells: &[&str], c: usize) -> CellResult<Option<T>> {
+    let cell = cells[c];
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    cell.parse().map(Some).map_err(|e| (c, e))
+}
+
+fn must_be_empty(cells: &[&str], columns: &[usize], record: &str) -> CellResult<()> {
+    match columns.iter().find(|&&c| !cells[c].is_empty()) {
+        Some(&c) => Err((
+            c,
+            format!(
+                "{} is a column {record} row leaves empty, but it holds {}",
+                HEADER[c],
+                shown(cells[c])
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn parse_row(cells: &[&str]) -> CellResult<Record> {
+    match cells[RECORD] {
+        "procedure" => parse_procedure(cells).map(Record::Procedure),
+        "entry" => parse_entry(cells).map(Record::Entry),
+        other => Err((
+            RECORD,
+            format!(
+                "{} is not a known record (expected procedure or entry)",
+                shown(other)
+            ),
+        )),
+    }
+}
+
+fn parse_procedure(cells: &[&str]) -> CellResult<Procedure> {
+    must_be_empty(cells, &ENTRY_ONLY, "a procedure")?;
+    let steroid = match cells[STEROID] {
+        "" | "false" => false,
+        "true" => true,
+        other => {
+            return Err((STEROID, format!("{} is not true or false", shown(other))));
+        }
+    };
+    Ok(Procedure {
+        id: cells[ID].to_string(),
+        kind: choice(cells, KIND)?.unwrap_or(ProcedureKind::MedialBranchBlock),
+        at: required(time(cells, AT)?, AT, "a procedure")?,
+        region: opt_text(cells, REGION),
+        levels: match cells[LEVELS] {
+            "" => Vec::new(),
+            levels => levels.split(';').map(str::to_string).collect(),
+        },
+        side: choice::<Side>(cells, SIDE)?,
+        anesthetic: required(
+            choice::<Anesthetic>(cells, ANESTHETIC)?,
+            ANESTHETIC,
+            "a procedure",
+        )?,
+        steroid,
+        sedation: choice(cells, SEDATION)?.unwrap_or(Sedation::None),
+        note: opt_text(cells, NOTE),
+        extra: Extra::default(),
+    })
+}
+
+fn parse_entry(cells: &[&str]) -> CellResult<Entry> {
+    must_be_empty(cells, &PROCEDURE_ONLY, "an entry")?;
+    let retracted = match (
+        time(cells, RETRACTED_AT)?,
+        opt_text(cells, RETRACTED_REASON),
+    ) {
+        (Some(at), reason) => Some(Box::new(Retraction {
+            at,
+            reason,
+            extra: Extra::default(),
+        })),
+        (None, Some(_)) => {
+            return Err((
+                RETRACTED_AT,
+                "a retraction reason needs the time of the retraction here".into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    Ok(Entry {
+        id: cells[ID].to_string(),
+        at: required(time(cells, AT)?, AT, "an entry")?,
+        score: required(bounded(cells, SCORE, 10.0)?, SCORE, "an entry")?,
+        activity: opt_text(cells, ACTIVITY),
+        relief: bounded(cells, RELIEF, 100.0)?,
+        medication: opt_text(cells, MEDICATION),
+        note: opt_text(cells, NOTE),
+        retracted,
+        history: None,
+        extra: Extra::default(),
+    })
+}
+
+/// Ids unique per list (procedures, entries), as the loader requires.
+#[derive(Default)]
+struct IdCheck {
+    procedures: HashMap<String, u64>,
+    entries: HashMap<String, u64>,
+}
+
+impl IdCheck {
+    fn check(&mut self, record: &Record, row: u64) -> Result<(), String> {
+        let (seen, id, what) = match record {
+            Record::Procedure(p) => (&mut self.procedures, &p.id, "procedure"),
+            Record::Entry(e) => (&mut self.entries, &e.id, "entry"),
+        };
+        if id.is_empty() {
+            return Ok(());
+        }
+        if let Some(first) = seen.get(id) {
+            return Err(format!(
+                "duplicate {what} id {} (also on row {first})",
+                shown(id)
+            ));
+        }
+        seen.insert(id.clone(), row);
+        Ok(())
+    }
+}
+
+/// What [`merge`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub procedures: usize,
+    pub entries: usize,
+    /// True when the ids from the CSV were kept (the diary had no records).
+    pub kept_ids: bool,
+}
+
+/// Add `records` to `diary`, each at its place in time. Into a diary without procedures and
+/// entries the CSV ids are kept (empty ones get the next free id); into one with records every
+/// imported record gets a fresh id (`b…`, `e…` numbering continues), in row order.
+pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
+    let kept_ids = diary.procedures.is_empty() && diary.entries.is_empty();
+    let mut procedure_ids = IdSequence::new('b', diary.procedures.iter().map(|p| p.id.as_str()));
+    let mut entry_ids = IdSequence::new('e', diary.entries.iter().map(|e| e.id.as_str()));
+    if kept_ids {
+        for record in &records {
+            match record {
+                Record::Procedure(p) => procedure_ids.saw(&p.id),
+                Record::Entry(e) => entry_ids.saw(&e.id),
+            }
+        }
+    }
+    let mut imported = Imported {
+        procedures: 0,
+        entries: 0,
+        kept_ids,
+    };
+    for record in records {
+        match record {
+            Record::Procedure(mut p) => {
+                if !kept_ids || p.id.is_empty() {
+                    p.id = procedure_ids.next();
+                }
+                diary.procedures.push(p);
+                imported.procedures += 1;
+            }
+            Record::Entry(mut e) => {
+                if !kept_ids || e.id.is_empty() {
+                    e.id = entry_ids.next();
+                }
+                diary.entries.push(e);
+                imported.entries += 1;
+            }
+        }
+    }
+    // Stable: at the same instant the old records stay first and the new ones keep row order
+    // (as inserting one by one would give, without the quadratic cost on unsorted files).
+    diary.sort();
+    imported
+}
+
+/// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used so far).
+struct IdSequence {
+    prefix: char,
+    last: u64,
+}
+
+impl IdSequence {
+    fn new<'a>(prefix: char, ids: impl Iterator<Item = &'a str>) -> Self {
+        let mut seq = IdSequence { prefix, last: 0 };
+        for id in ids {
+            seq.saw(id);
+        }
+        seq
+    }
+
+    /// Count `id` as used (same rule as [`crate::diary::next_id`]: the prefix, then digits only).
+    fn saw(&mut self, id: &str) {
+        let number = id
+            .strip_prefix(self.prefix)
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<u64>().ok());
+        if let Some(n) = number {
+            self.last = self.last.max(n);
+        }
+    }
+
+    fn next(&mut self) -> String {
+        self.last = self.last.saturating_add(1);
+        format!("{}{}", self.prefix, self.last)
+    }
+}
+
+impl fmt::Display for Imported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "Imported {} and {}",
+            plural(self.procedures, "procedure", "procedures"),
+            plural(self.entries, "entry", "entries")
+        )?;
+        if self.procedures + self.entries > 0 {
+            f.write_str(if self.kept_ids {
+                " (ids kept)"
+            } else {
+                " (with new ids)"
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! Unit tests of the FHIR export: structure, required elements, determinism, `partOf` from the
+//! engine.
+
+use super::*;
+use crate::diary::parse_diary;
+
+/// b1 at 09:30 with a baseline, readings in its 8 h window (e2, e3, e4), one after it (e5),
+/// a retracted one inside (e6).
+const DIARY: &str = r#"{"format":"paindiary","version":1,
+  "patient":{"id":"PT-0042"},
+  "procedures":[
+    {"id":"b1","kind":"medial-branch-block","at":"2026-11-20T09:30:00-07:00","region":"lumbar",
+     "levels":["L4-L5","L5-S1"],"side":"bilateral","anesthetic":"lidocaine","steroid":true,
+     "sedation":"minimal","note":"tolerated well"}],
+  "entries":[
+    {"id":"e1","at":"2026-11-20T09:00:00-07:00","score":7,"activity":"standing"},
+    {"id":"e2","at":"2026-11-20T10:00:00-07:00","score":2.5,"relief":60},
+    {"id":"e3","at":"2026-11-20T11:00:00-07:00","score":2,"medication":"none\u0007"},
+    {"id":"e6","at":"2026-11-20T11:30:00-07:00","score":9,
+     "retracted":{"at":"2026-11-21T08:00:00-07:00","reason":"wrong side"}},
+    {"id":"e4","at":"2026-11-20T17:30:00-07:00","score":3},
+    {"id":"e5","at":"2026-11-20T17:31:00-07:00","score":6}]}"#;
+
+fn diary(text: &str) -> Diary {
+    parse_diary(text.as_bytes()).unwrap()
+}
+
+fn resources(bundle: &Value) -> Vec<&Value> {
+    bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .collect()
+}
+
+fn url_of(bundle: &Value, kind: &str, id: &str) -> String {
+    bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["resource"]["resourceType"] == kind && e["resource"]["identifier"][0]["value"] == id
+        })
+        .map(|e| e["fullUrl"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
+#[test]
+fn bundle_shape_and_required_elements() {
+    let d = diary(DIARY);
+    let b = bundle(&d);
+    assert_eq!(b["resourceType"], "Bundle");
+    assert_eq!(b["type"], "collection");
+    let rs = resources(&b);
+    let kinds: Vec<&str> = rs
+        .iter()
+        .map(|r| r["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Patient",
+            "Observation",
+            "Procedure",
+            "Observation",
+            "Observation",
+            "Observation",
+            "Observation",
+            "Observation"
+        ]
+    );
+    // Every fullUrl is a urn:uuid, all different.
+    let urls: Vec<&str> = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .collect();
+    let mut unique = urls.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), urls.len());
+    for url in &urls {
+        let uuid = url.strip_prefix("urn:uuid:").unwrap();
+        let parsed = Uuid::parse_str(uuid).unwrap();
+        assert_eq!(parsed.get_version_num(), 5);
+        assert_eq!(parsed.hyphenated().to_string(), uuid);
+    }
+    let patient = rs[0];
+    assert_eq!(patient["identifier"][0]["value"], "PT-0042");
+    let subject = json!({"reference": urls[0]});
+
+    let p = rs[2];
+    assert_eq!(p["status"], "completed");
+    assert_eq!(p["subject"], subject);
+    assert_eq!(p["code"]["text"], "medial-branch-block");
+    assert_eq!(p["performedDateTime"], "2026-11-20T09:30:00-07:00");
+    assert_eq!(p["bodySite"][0]["text"], "lumbar; L4-L5, L5-S1; bilateral");
+    assert_eq!(
+        p["note"],
+        json!([{"text": "anesthetic: lidocaine; steroid: yes; sedation: minimal"}, {"text": "tolerated well"}])
+    );
+
+    let o = rs[3]; // e2
+    assert_eq!(o["status"], "final");
+    assert_eq!(
+        o["category"],
+        json!([{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey", "display": "Survey"}]}])
+    );
+    assert_eq!(o["code"]["coding"][0]["system"], "http://loinc.org");
+    assert_eq!(o["code"]["coding"][0]["code"], "72514-3");
+    assert_eq!(
+        o["code"]["coding"][0]["display"],
+        "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+    );
+    assert_eq!(o["subject"], subject);
+    assert_eq!(o["effectiveDateTime"], "2026-11-20T10:00:00-07:00");
+    assert_eq!(
+        o["valueQuantity"],
+        json!({"value": 2.5, "system": "http://unitsofmeasure.org", "code": "{score}"})
+    );
+    assert!(o.get("valueInteger").is_none());
+    assert_eq!(rs[1]["valueInteger"], 7);
+    assert!(rs[1].get("valueQuantity").is_none());
+    // A control character is not allowed in a FHIR string.
+    assert_eq!(rs[4]["note"][0]["text"], "medication: none\\u{7}");
+    // Retracted: entered-in-error.
+    assert_eq!(rs[5]["status"], "entered-in-error");
+    assert_eq!(
+        rs[5]["note"][0]["text"],
+        "retracted 2026-11-21T08:00:00-07:00: wrong side"
+    );
+}
+
+#[test]
+fn part_of_follows_the_engine_window() {
+    let d = diary(DIARY);
+    let b = bundle(&d);
+    let block = json!([{"reference": url_of(&b, "Procedure", "b1")}]);
+    let part_of = |id: &str| {
+        resources(&b)
+            .into_iter()
+            .find(|r| r["identifier"][0]["value"] == id && r["resourceType"] == "Observation")
+            .unwrap()
+            .get("partOf")
+            .cloned()
+    };
+    assert_eq!(part_of("e1"), None, "baseline reading");
+    assert_eq!(part_of("e2"), Some(block.clone()));
+    assert_eq!(part_of("e3"), Some(block.clone()));
+    assert_eq!(
+        part_of("e4"),
+        Some(block.clone()),
+        "8 h after: the window's end is inside"
+    );
+    assert_eq!(part_of("e5"), None, "8 h 1 m after: outside");
+    assert_eq!(part_of("e6"), None, "retracted: not a reading");
+}
+
+#[test]
+fn same_diary_same_bytes_and_ids_depend_on_patient() {
+    let a = to_fhir(&diary(DIARY));
+    assert_eq!(a, to_fhir(&diary(DIARY)));
+    assert!(a.ends_with("}\n"));
+    let other = DIARY.replace("PT-0042", "PT-0043");
+    let b = to_fhir(&diary(&other));
+    assert_ne!(
+        url_of(&bundle(&diary(DIARY)), "Procedure", "b1"),
+        url_of(&bundle(&diary(&other)), "Procedure", "b1")
+    );
+    assert_ne!(a, b);
+    // Stable across versions of the program: the name is fixed.
+    assert_eq!(
+        full_url(Some("PT-0042"), "procedure", "b1"),
+        format!(
+            "urn:uuid:{}",
+            Uuid::new_v5(
+                &Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:paindiary:fhir"),
+                br#"["PT-0042","procedure","b1"]"#
+            )
+        )
+    );
+}
+
+#[test]
+fn without_patient_id_no_patient_and_no_subject() {
+    let text = DIARY.replace(r#""patient":{"id":"PT-0042"},"#, "");
+    let b = bundle(&diary(&text));
+    let rs = resources(&b);
+    assert!(rs.iter().all(|r| r["resourceType"] != "Patient"));
+    assert!(rs.iter().all(|r| r.get("subject").is_none()));
+    // A blank id is no id.
+    let blank = DIARY.replace("PT-0042", " ");
+    assert!(
+        resources(&bundle(&diary(&blank)))
+            .iter()
+            .all(|r| r["resourceType"] != "Patient")
+    );
+}
+
+#[test]
+fn empty_diary_has_no_entry_array() {
+    let b = bundle(&Diary::default());
+    assert_eq!(b, json!({"resourceType": "Bundle", "type": "collection"}));
+}
+
+#[test]
+fn date_times_have_the_fhir_shape() {
+    for ok in [
+        "2026-11-20T09:30:00-07:00",
+        "2026-11-20T16:30:00Z",
+        "2026-11-20T16:30:00.5+00:00",
+    ] {
+        assert!(is_fhir_date_time(ok), "{ok}");
+        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()), ok);
+    }
+    // chrono accepts these; FHIR does not: the canonical form is written instead.
+    for (text, want) in [
+        ("2026-11-20t16:30:00z", "2026-11-20T16:30:00+00:00"),
+        ("2026-11-20 16:30:00+01:00", "2026-11-20T16:30:00+01:00"),
+    ] {
+        if let Some(ts) = Timestamp::parse(text) {
+            assert!(!is_fhir_date_time(text));
+            assert_eq!(date_time(&ts), want);
+        }
+    }
+    assert!(!is_fhir_date_time("2026-11-20T16:30:00."));
+    assert!(!is_fhir_date_time("2026-11-20T16:30Z"));
+}

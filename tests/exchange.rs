@@ -1,0 +1,437 @@
+//! `export` (json, csv, fhir) and `import` through the real binary (SPEC §5).
+
+mod exchange_support;
+
+use exchange_support::{DIARY, Env, digest};
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+
+const HEADER: &str = "record,id,at,score_nrs_0_10,activity,relief_pct,medication,note,kind,region,levels,side,anesthetic,steroid,sedation,retracted_at,retracted_reason";
+
+/// `export --format csv` of [`DIARY`], derived by hand from SPEC §5.
+const CSV: &str = "\
+record,id,at,score_nrs_0_10,activity,relief_pct,medication,note,kind,region,levels,side,anesthetic,steroid,sedation,retracted_at,retracted_reason
+entry,e1,2026-11-20T09:00:00-07:00,7,standing,,,,,,,,,,,,
+procedure,b1,2026-11-20T09:30:00-07:00,,,,,\"He said \"\"fine\"\", then left\",medial-branch-block,lumbar,L4-L5;L5-S1,bilateral,lidocaine,false,none,,
+entry,e2,2026-11-20T17:00:00Z,2.5,\"walking, then sitting\",62.5,,\"line 1
+line 2 — ünïcødé ☃ 痛み\",,,,,,,,,
+entry,e3,2026-11-20T11:00:00-07:00,3,,,ibuprofen 400 mg,\"\"\"quoted\"\"\",,,,,,,,2026-11-21T08:00:00-07:00,\"scored the injection site, not the back\"
+entry,e4,2026-11-20T12:00:00-07:00,0.30000000000000004,bending,95,,,,,,,,,,,
+";
+
+#[test]
+fn export_json_is_the_diary_itself() {
+    let env = Env::with_diary(DIARY);
+    let out = env.ok(&["export", "--format", "json"]);
+    let exported: Value = serde_json::from_str(&out).unwrap();
+    let original: Value = serde_json::from_str(DIARY).unwrap();
+    // Same content: unknown fields, history and retraction included; entries in time order.
+    assert_eq!(exported["patient"], original["patient"]);
+    assert_eq!(exported["procedures"], original["procedures"]);
+    let by_id = |v: &Value, id: &str| {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    for id in ["e1", "e2", "e3", "e4"] {
+        assert_eq!(by_id(&exported, id), by_id(&original, id), "{id}");
+    }
+    // A diary the program wrote is exported byte for byte.
+    let env2 = Env::with_diary(&out);
+    assert_eq!(env2.ok(&["export", "--format", "json"]), out);
+    assert_eq!(env2.read(), out);
+}
+
+#[test]
+fn export_csv_is_exact() {
+    let env = Env::with_diary(DIARY);
+    assert_eq!(env.ok(&["export", "--format", "csv"]), CSV);
+}
+
+#[test]
+fn csv_round_trip_through_a_new_diary_is_byte_identical() {
+    let env = Env::with_diary(DIARY);
+    let csv = env.ok(&["export", "--format", "csv"]);
+    let file = env.write("export.csv", &csv);
+    let new = env.path("new.json");
+    let (code, out, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!(
+            "Imported 1 procedure and 4 entries (ids kept) into {}\n",
+            new.display()
+        )
+    );
+    assert!(err.contains("created a new diary"), "{err}");
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let (code, again, _) = env.run_on(&new, &["export", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(again, csv);
+    // The retracted entry is still retracted (and ignored by evaluation).
+    let (_, list, _) = env.run_on(&new, &["list", "--format", "json"]);
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let e3 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "e3")
+        .unwrap();
+    assert_eq!(
+        e3["retracted"]["reason"],
+        "scored the injection site, not the back"
+    );
+    assert_eq!(e3["relief_pct"], Value::Null);
+}
+
+#[test]
+fn import_into_an_empty_diary_keeps_ids() {
+    let env = Env::new();
+    env.ok(&["init", "--patient", "PT-7"]);
+    let file = env.write("in.csv", CSV);
+    env.ok(&["import", "in.csv"]);
+    let d = env.json();
+    assert_eq!(d["patient"]["id"], "PT-7");
+    let ids: Vec<&str> = d["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["e1", "e2", "e3", "e4"]);
+    assert_eq!(d["entries"][3]["score"], 0.30000000000000004);
+    assert!(file.exists());
+}
+
+#[test]
+fn import_into_a_diary_with_records_appends_with_fresh_ids() {
+    let env = Env::with_diary(DIARY);
+    env.write(
+        "more.csv",
+        format!(
+            "{HEADER}\n\
+             procedure,b1,2026-11-25T09:30:00-07:00,,,,,,sacroiliac,,,left,bupivacaine,true,minimal,,\n\
+             entry,e1,2026-11-25T09:00:00-07:00,6,,,,,,,,,,,,,\n\
+             entry,,2026-11-25T10:00:00-07:00,1.5,,,,,,,,,,,,,\n"
+        ),
+    );
+    let out = env.ok(&["import", "more.csv"]);
+    assert!(
+        out.starts_with("Imported 1 procedure and 2 entries (with new ids) into "),
+        "{out}"
+    );
+    let d = env.json();
+    let ids = |list: &str| -> Vec<String> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("procedures"), ["b1", "b2"]);
+    assert_eq!(ids("entries"), ["e1", "e2", "e3", "e4", "e5", "e6"]);
+    assert_eq!(d["procedures"][1]["kind"], "sacroiliac");
+    assert_eq!(d["procedures"][1]["steroid"], true);
+    assert_eq!(d["entries"][5]["score"], 1.5);
+    // The old records are untouched, unknown fields and history included.
+    assert_eq!(d["patient"]["mrn"], "X1");
+    assert_eq!(d["entries"][3]["mood"], serde_json::json!([1, 2]));
+    assert_eq!(d["entries"][2]["history"][0]["score"], 4);
+}
+
+#[test]
+fn bad_csv_imports_nothing_and_names_row_and_column() {
+    let row =
+        |cells: &str| format!("{HEADER}\nentry,e1,2026-11-20T09:00:00Z,5,,,,,,,,,,,,,\n{cells}\n");
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (
+            row("entry,e2,2026-11-20T10:00:00Z,5,,,"),
+            vec!["row 3, column 8 (note): the row has 7 columns, the header has 17"],
+        ),
+        (
+            row("entry,e2,2026-11-20T10:00:00Z,11,,,,,,,,,,,,,"),
+            vec!["row 3, column 4 (score_nrs_0_10): \"11\" is outside 0–10"],
+        ),
+        (
+            row("entry,e2,2026-11-20T10:00:00Z,-1,,,,,,,,,,,,,"),
+            vec!["row 3, column 4 (score_nrs_0_10): \"-1\" is outside 0–10"],
+        ),
+        (
+            row("entry,e2,yesterday,5,,,,,,,,,,,,,"),
+            vec!["row 3, column 3 (at): \"yesterday\" is not an RFC 3339 time with an offset"],
+        ),
+        (
+            row("entry,e2,2026-11-20T10:00:00,5,,,,,,,,,,,,,"),
+            vec!["row 3, column 3 (at):"],
+        ),
+        (
+            row("procedure,b1,2026-11-20T10:00:00Z,,,,,,,,,up,lidocaine,false,none,,"),
+            vec!["row 3, column 12 (side): \"up\" is not a known side"],
+        ),
+        (
+            row("procedure,b1,2026-11-20T10:00:00Z,,,,,,,,,,lidocaine,false,general,,"),
+            vec!["row 3, column 15 (sedation): \"general\" is not a known sedation"],
+        ),
+        (
+            row("entry,e1,2026-11-20T10:00:00Z,5,,,,,,,,,,,,,"),
+            vec!["row 3, column 2 (id): duplicate entry id \"e1\" (also on row 2)"],
+        ),
+        (
+            CSV.replacen("score_nrs_0_10", "score", 1),
+            vec!["row 1, column 4 (score_nrs_0_10): the header has \"score\""],
+        ),
+        (String::new(), vec!["row 1: the file is empty"]),
+    ];
+    for (csv, needles) in cases {
+        // Into an existing diary, and into one that does not exist yet.
+        for existing in [true, false] {
+            let env = if existing {
+                Env::with_diary(DIARY)
+            } else {
+                Env::new()
+            };
+            let file = env.write("bad.csv", &csv);
+            let mut all = needles.clone();
+            let prefix = format!("error: {}: ", file.display());
+            let tail = format!("; nothing was imported into {}", env.diary.display());
+            all.push(&prefix);
+            all.push(&tail);
+            env.fails(&["import", file.to_str().unwrap()], 1, &all);
+            assert_eq!(env.diary.exists(), existing);
+        }
+    }
+}
+
+#[test]
+fn import_errors_about_files() {
+    let env = Env::with_diary(DIARY);
+    env.fails(
+        &["import", "missing.csv"],
+        1,
+        &["missing.csv: no such file"],
+    );
+    let env =
+        Env::with_diary("{\"format\": \"paindiary\", \"version\": 1, \"entries\": [{\"at\": 5}]}");
+    env.write("ok.csv", CSV);
+    env.fails(
+        &["import", "ok.csv"],
+        1,
+        &["diary.json: entries[0].at (line 1, column"],
+    );
+    let env = Env::with_diary(DIARY);
+    env.fails(&["import"], 2, &["FILE.csv"]);
+}
+
+#[test]
+fn export_errors() {
+    let env = Env::new();
+    env.fails(
+        &["export", "--format", "csv"],
+        1,
+        &[&format!("{}: no such file", env.diary.display())],
+    );
+    let env = Env::with_diary(
+        "{\"format\": \"paindiary\", \"version\": 1, \"entries\": [{\"at\": \"x\", \"score\": 1}]}",
+    );
+    for format in ["csv", "json", "fhir"] {
+        env.fails(
+            &["export", "--format", format],
+            1,
+            &["diary.json: entries[0].at"],
+        );
+    }
+    let env = Env::with_diary(DIARY);
+    env.fails(&["export", "--format", "xml"], 2, &["xml"]);
+    env.fails(&["export"], 2, &["--format"]);
+}
+
+fn fhir(env: &Env) -> (String, Value) {
+    let out = env.ok(&["export", "--format", "fhir"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    (out, v)
+}
+
+#[test]
+fn fhir_bundle_is_deterministic_and_complete() {
+    let env = Env::with_diary(DIARY);
+    let before = digest(&env.diary);
+    let (text, bundle) = fhir(&env);
+    assert_eq!(fhir(&env).0, text, "same diary, same bytes");
+    assert_eq!(digest(&env.diary), before, "export writes nothing");
+    // Another copy of the diary, elsewhere, gives the same bytes too.
+    assert_eq!(fhir(&Env::with_diary(DIARY)).0, text);
+
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let entries = bundle["entry"].as_array().unwrap();
+    let kinds: Vec<&str> = entries
+        .iter()
+        .map(|e| e["resource"]["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Patient",
+            "Observation",
+            "Procedure",
+            "Observation",
+            "Observation",
+            "Observation"
+        ]
+    );
+    for e in entries {
+        assert!(e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
+    }
+    let patient_url = entries[0]["fullUrl"].clone();
+    assert_eq!(entries[0]["resource"]["identifier"][0]["value"], "PT-0042");
+    let block_url = entries[2]["fullUrl"].clone();
+    let r = |i: usize| &entries[i]["resource"];
+    for i in 1..6 {
+        assert_eq!(r(i)["subject"]["reference"], patient_url, "{i}");
+    }
+    assert_eq!(r(2)["status"], "completed");
+    assert_eq!(r(2)["code"]["text"], "medial-branch-block");
+    assert_eq!(r(2)["performedDateTime"], "2026-11-20T09:30:00-07:00");
+    assert_eq!(
+        r(2)["bodySite"][0]["text"],
+        "lumbar; L4-L5, L5-S1; bilateral"
+    );
+    assert_eq!(
+        r(2)["note"][0]["text"],
+        "anesthetic: lidocaine; steroid: no; sedation: none"
+    );
+    // e1: baseline, whole score, no partOf.
+    assert_eq!(r(1)["valueInteger"], 7);
+    assert!(r(1).get("partOf").is_none());
+    assert_eq!(r(1)["code"]["coding"][0]["code"], "72514-3");
+    assert_eq!(
+        r(1)["category"][0]["coding"][0]["system"],
+        "http://terminology.hl7.org/CodeSystem/observation-category"
+    );
+    assert_eq!(r(1)["category"][0]["coding"][0]["code"], "survey");
+    // e2: decimal score, in b1's window.
+    assert_eq!(r(3)["effectiveDateTime"], "2026-11-20T17:00:00Z");
+    assert_eq!(r(3)["valueQuantity"]["value"], 2.5);
+    assert_eq!(r(3)["valueQuantity"]["system"], "http://unitsofmeasure.org");
+    assert_eq!(r(3)["valueQuantity"]["code"], "{score}");
+    assert_eq!(r(3)["partOf"][0]["reference"], block_url);
+    // e3: retracted, so entered-in-error and not a reading.
+    assert_eq!(r(4)["status"], "entered-in-error");
+    assert!(r(4).get("partOf").is_none());
+    // e4: in the window.
+    assert_eq!(r(5)["status"], "final");
+    assert_eq!(r(5)["partOf"][0]["reference"], block_url);
+}
+
+#[test]
+fn fhir_without_patient_id_has_no_patient_and_no_subject() {
+    let text = DIARY.replace(r#""patient": {"id": "PT-0042", "mrn": "X1"},"#, "");
+    assert_ne!(text, DIARY);
+    let env = Env::with_diary(&text);
+    let (_, bundle) = fhir(&env);
+    for e in bundle["entry"].as_array().unwrap() {
+        assert_ne!(e["resource"]["resourceType"], "Patient");
+        assert!(e["resource"].get("subject").is_none());
+    }
+    // The fullUrls differ from those of the same diary with a patient id.
+    let (_, with) = fhir(&Env::with_diary(DIARY));
+    assert_ne!(bundle["entry"][1]["fullUrl"], with["entry"][2]["fullUrl"]);
+}
+
+#[test]
+fn fhir_of_a_diary_without_blocks_has_no_part_of() {
+    let env = Env::new();
+    env.ok(&["log", "5", "--at", "2026-11-25T10:00:00Z"]);
+    let (_, bundle) = fhir(&env);
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["resource"]["valueInteger"], 5);
+    assert!(entries[0]["resource"].get("partOf").is_none());
+}
+
+mod round_trip_property {
+    //! Random valid diaries through the binary: export csv → import into a new diary → export
+    //! csv gives the same bytes. (The library test in src/exchange/csv/tests.rs runs many more
+    //! cases without starting processes.)
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn text() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<String>().prop_map(Value::String),
+            "[a-z ,;\"\\n\\r]{0,10}".prop_map(Value::String),
+        ]
+    }
+
+    fn time() -> impl Strategy<Value = String> {
+        (0i64..100_000, -12i32..=14, any::<bool>()).prop_map(|(minutes, hours, z)| {
+            let base = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap();
+            let t = base + chrono::Duration::minutes(minutes);
+            if z && hours == 0 {
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            } else {
+                let offset = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
+                t.with_timezone(&offset)
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+            }
+        })
+    }
+
+    fn entry() -> impl Strategy<Value = Value> {
+        (
+            time(),
+            prop_oneof![(0u8..=10).prop_map(f64::from), 0.0f64..=10.0],
+            text(),
+            prop::option::of(0.0f64..=100.0),
+            text(),
+            prop::option::of((time(), text())),
+        )
+            .prop_map(|(at, score, note, relief, activity, retracted)| {
+                json!({"at": at, "score": score, "note": note, "relief": relief,
+                       "activity": activity,
+                       "retracted": retracted.map(|(at, reason)| json!({"at": at, "reason": reason}))})
+            })
+    }
+
+    fn procedure() -> impl Strategy<Value = Value> {
+        (
+            time(),
+            text(),
+            prop::collection::vec("[A-Z0-9-]{1,5}", 0..3),
+            any::<bool>(),
+        )
+            .prop_map(|(at, note, levels, steroid)| {
+                json!({"at": at, "anesthetic": "bupivacaine", "note": note, "levels": levels,
+                       "steroid": steroid, "region": "cervical"})
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn random_diaries_survive_export_import_export(
+            procedures in prop::collection::vec(procedure(), 0..3),
+            entries in prop::collection::vec(entry(), 0..8),
+        ) {
+            let diary = json!({"format": "paindiary", "version": 1,
+                               "procedures": procedures, "entries": entries});
+            let env = Env::with_diary(&diary.to_string());
+            let csv = env.ok(&["export", "--format", "csv"]);
+            let file = env.write("out.csv", &csv);
+            let new = env.path("new.json");
+            let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+            prop_assert_eq!(code, 0, "{}", err);
+            let (code, again, err) = env.run_on(&new, &["export", "--format", "csv"]);
+            prop_assert_eq!(code, 0, "{}", err);
+            prop_assert_eq!(again, csv);
+        }
+    }
+}
