@@ -56,6 +56,8 @@ def mib(n):
     return f"{n / 2**20:.0f} MiB"
 
 
+START_LOAD = os.getloadavg()[0]
+
 # (a) one diary of 1,000,000 entries and 3 blocks
 big = os.path.join(DATA, "big.json")
 size = os.path.getsize(big)
@@ -123,6 +125,9 @@ else:
 w, _, _ = median_of([BIN, "--version"], runs=max(RUNS, 10))
 row("(d) paindiary --version (median)", f"{w * 1000:.1f} ms")
 
+load1 = START_LOAD
+if load1 > 0.5:
+    print(f"warning: load average {load1:.2f} before the run: other work competes for the cores")
 print(f"paindiary benchmarks — {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
       f"{time.strftime('%Y-%m-%d')}, {RUNS} runs each (median)")
 width = max(len(r[0]) for r in rows)
