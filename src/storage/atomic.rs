@@ -1,5 +1,5 @@
 //! Crash-safe diary writes: temporary file in the same folder, fsync, rename, folder fsync,
-//! with the previous version kept as "<diary>.bak"; and no-clobber creation for `init`.
+//! with the previous version kept as `<diary>.bak`; and no-clobber creation for `init`.
 
 use super::{StorageError, dir_of, ensure_parent_dir, file_name_of, sibling, sync_dir};
 use std::ffi::{OsStr, OsString};
@@ -97,7 +97,7 @@ enum Backup {
 ///
 /// At every moment the diary path holds either the complete old or the complete new file. The
 /// new file keeps the old file's mode (0600 if there was none); the previous version is kept as
-/// "<diary>.bak" with the same mode. A crash leaves at most a few ".<name>.tmp-*" files, which
+/// `<diary>.bak` with the same mode. A crash leaves at most a few `.<name>.tmp-*` files, which
 /// the next write removes.
 ///
 /// If the diary path is a symlink, the link is replaced by a regular file holding the new data
@@ -150,7 +150,7 @@ fn inspect_existing(diary: &Path) -> Result<(u32, Option<Backup>), StorageError>
     Ok((meta.mode() & 0o7777, Some(kind)))
 }
 
-/// Atomically makes "<diary>.bak" a copy of the current diary: a hard link (or, failing that, a
+/// Atomically makes `<diary>.bak` a copy of the current diary: a hard link (or, failing that, a
 /// flushed copy) under a temporary name, renamed over the old backup.
 fn keep_backup(
     diary: &Path,

@@ -1,5 +1,5 @@
 //! Exclusive advisory lock that serialises writers of one diary, held on a sidecar
-//! "<diary>.lock" file (never the diary itself, which writes replace by rename).
+//! `<diary>.lock` file (never the diary itself, which writes replace by rename).
 
 use super::{StorageError, sibling};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -28,7 +28,7 @@ pub struct DiaryLock {
 }
 
 impl DiaryLock {
-    /// Locks "<diary>.lock" (created with mode 0600 if missing, never deleted), waiting up to
+    /// Locks `<diary>.lock` (created with mode 0600 if missing, never deleted), waiting up to
     /// 30 s for another writer. The diary's folder must exist: if it does not, the error is
     /// [`StorageError::NotFound`] for the diary.
     pub fn acquire(diary: &Path) -> Result<DiaryLock, StorageError> {
