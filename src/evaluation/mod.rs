@@ -210,4 +210,4 @@ fn measure_block(
 #[cfg(test)]
 mod rule_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -459,65 +459,14 @@ pub fn chart(evaluation: &Evaluation, diary: &Diary, file: &str, color: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{
-        Anesthetic, Diary, Entry, Extra, Procedure, ProcedureKind, Sedation, Timestamp,
-    };
+    use crate::diary::{Anesthetic, Extra, Procedure};
     use crate::evaluation::{Protocol, evaluate};
-    use chrono::{DateTime, Duration};
 
-    fn at(minutes: i64) -> Timestamp {
-        let t0 = DateTime::parse_from_rfc3339("2026-11-20T09:30:00-07:00").unwrap();
-        Timestamp::new(t0 + Duration::minutes(minutes))
-    }
+    use crate::evaluation::tests::{diary, positive_scores};
 
     fn block(id: &str, minutes: i64) -> Procedure {
-        Procedure {
-            id: id.into(),
-            kind: ProcedureKind::MedialBranchBlock,
-            at: at(minutes),
-            region: None,
-            levels: vec![],
-            side: None,
-            anesthetic: Anesthetic::Lidocaine,
-            steroid: false,
-            sedation: Sedation::None,
-            note: None,
-            extra: Extra::default(),
-        }
+        crate::evaluation::tests::block(id, minutes, Anesthetic::Lidocaine)
     }
-
-    fn diary(blocks: Vec<Procedure>, scores: &[(i64, f64)]) -> Diary {
-        let mut d = Diary::new(Some("PT-T".into()));
-        d.procedures = blocks;
-        d.entries = scores
-            .iter()
-            .enumerate()
-            .map(|(i, &(m, s))| Entry {
-                id: format!("e{}", i + 1),
-                at: at(m),
-                score: s,
-                activity: None,
-                relief: None,
-                medication: None,
-                note: None,
-                retracted: None,
-                history: None,
-                extra: Extra::default(),
-            })
-            .collect();
-        d
-    }
-
-    const POSITIVE: [(i64, f64); 8] = [
-        (-30, 8.0),
-        (15, 2.0),
-        (30, 2.0),
-        (60, 2.0),
-        (120, 2.0),
-        (180, 2.0),
-        (240, 6.0),
-        (300, 8.0),
-    ];
 
     fn render(d: &Diary, color: bool) -> String {
         let e = evaluate(d, &Protocol::default_protocol()).unwrap();
@@ -550,7 +499,7 @@ mod tests {
 
     #[test]
     fn positive_block_has_lines_points_and_legend() {
-        let d = diary(vec![block("b1", 0)], &POSITIVE);
+        let d = diary(vec![block("b1", 0)], &positive_scores(0));
         let text = render(&d, false);
         assert_fits(&text);
         assert!(!text.contains('\x1b'));
@@ -621,7 +570,7 @@ mod tests {
     #[test]
     fn hostile_and_long_ids_are_escaped_and_fit() {
         let long = "b\u{1b}[31m".to_string() + &"界".repeat(60);
-        let mut d = diary(vec![block(&long, 0)], &POSITIVE);
+        let mut d = diary(vec![block(&long, 0)], &positive_scores(0));
         d.patient = Some(crate::diary::Patient {
             id: Some("P\u{1b}]0;x\u{7}".into()),
             extra: Extra::default(),
@@ -637,7 +586,7 @@ mod tests {
 
     #[test]
     fn colour_only_when_asked() {
-        let d = diary(vec![block("b1", 0)], &POSITIVE);
+        let d = diary(vec![block("b1", 0)], &positive_scores(0));
         assert!(!render(&d, false).contains('\x1b'));
         let coloured = render(&d, true);
         assert!(coloured.contains("\x1b[1;32mpositive\x1b[0m"));
@@ -646,7 +595,7 @@ mod tests {
 
     #[test]
     fn two_blocks_and_a_long_extension_fit() {
-        let mut scores: Vec<(i64, f64)> = POSITIVE.to_vec();
+        let mut scores: Vec<(i64, f64)> = positive_scores(0);
         // A second block 3 days later whose relief lasts two days (extension).
         let b2 = 3 * 1440;
         scores.extend([

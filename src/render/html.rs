@@ -699,65 +699,17 @@ fn diary_section(out: &mut String, diary: &Diary) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{
-        Anesthetic, Diary, Entry, Extra, Procedure, ProcedureKind, Retraction, Sedation, Timestamp,
-    };
+    use crate::diary::{Anesthetic, Diary, Extra, Retraction};
     use crate::evaluation::{Protocol, evaluate};
-    use chrono::{DateTime, Duration};
 
-    fn at(minutes: i64) -> Timestamp {
-        let t0 = DateTime::parse_from_rfc3339("2026-11-20T09:30:00-07:00").unwrap();
-        Timestamp::new(t0 + Duration::minutes(minutes))
-    }
-
-    fn entry(i: usize, m: i64, s: f64) -> Entry {
-        Entry {
-            id: format!("e{i}"),
-            at: at(m),
-            score: s,
-            activity: None,
-            relief: None,
-            medication: None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
-        }
-    }
+    use crate::evaluation::tests::{at, block, positive_scores};
 
     fn diary(scores: &[(i64, f64)]) -> Diary {
-        let mut d = Diary::new(Some("PT-T".into()));
-        d.procedures = vec![Procedure {
-            id: "b1".into(),
-            kind: ProcedureKind::MedialBranchBlock,
-            at: at(0),
-            region: Some("lumbar".into()),
-            levels: vec!["L4-L5".into(), "L5-S1".into()],
-            side: None,
-            anesthetic: Anesthetic::Lidocaine,
-            steroid: false,
-            sedation: Sedation::None,
-            note: None,
-            extra: Extra::default(),
-        }];
-        d.entries = scores
-            .iter()
-            .enumerate()
-            .map(|(i, &(m, s))| entry(i + 1, m, s))
-            .collect();
+        let mut d =
+            crate::evaluation::tests::diary(vec![block("b1", 0, Anesthetic::Lidocaine)], scores);
+        d.procedures[0].levels = vec!["L4-L5".into(), "L5-S1".into()];
         d
     }
-
-    const POSITIVE: [(i64, f64); 8] = [
-        (-30, 8.0),
-        (15, 2.0),
-        (30, 2.0),
-        (60, 2.0),
-        (120, 2.0),
-        (180, 2.0),
-        (240, 6.0),
-        (300, 8.0),
-    ];
 
     fn render(d: &Diary) -> String {
         let e = evaluate(d, &Protocol::default_protocol()).unwrap();
@@ -776,7 +728,7 @@ mod tests {
 
     #[test]
     fn report_is_complete_and_self_contained() {
-        let d = diary(&POSITIVE);
+        let d = diary(&positive_scores(0));
         let html = render(&d);
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.trim_end().ends_with("</html>"));
@@ -801,7 +753,7 @@ mod tests {
 
     #[test]
     fn diary_text_is_escaped_and_retracted_entries_struck() {
-        let mut d = diary(&POSITIVE);
+        let mut d = diary(&positive_scores(0));
         d.entries[2].note = Some("<script>alert(1)</script>".into());
         d.entries[3].activity = Some("a \"quoted\" & 'single' walk".into());
         d.entries[4].retracted = Some(Box::new(Retraction {
