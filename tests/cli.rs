@@ -135,6 +135,44 @@ fn without_home_or_xdg_the_default_is_an_error() {
         .stderr(predicate::str::starts_with("error:").and(predicate::str::contains("--file")));
 }
 
+#[test]
+fn commands_that_need_no_default_diary_work_without_home() {
+    // A script in a bare environment (cron, a container) evaluating the files it names, or
+    // asking for the protocols, needs neither HOME nor XDG_DATA_HOME.
+    let env = Env::new();
+    let file = env.path("given.json");
+    std::fs::write(&file, SMALL_DIARY).unwrap();
+    env.bare()
+        .env_remove("HOME")
+        .args(["evaluate", "--format", "json"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"schema\":\"paindiary.evaluation.v1\"",
+        ));
+    for args in [
+        &["protocols", "--format", "json"][..],
+        &["man"],
+        &["completions", "bash"],
+    ] {
+        env.bare()
+            .env_remove("HOME")
+            .env("PAINDIARY_NOW", "not a time")
+            .args(args)
+            .assert()
+            .success();
+    }
+    // Without FILE, evaluate still needs the default diary.
+    env.bare()
+        .env_remove("HOME")
+        .args(["evaluate"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("--file"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Colour.
 

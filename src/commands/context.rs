@@ -27,11 +27,14 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(cli: &Cli) -> Result<Context> {
+    /// `needs_diary`: the command uses the `--file` diary (else an unresolvable default path
+    /// is not an error, and `diary` is empty).
+    pub fn new(cli: &Cli, needs_diary: bool) -> Result<Context> {
         Ok(Context {
             diary: match &cli.file {
                 Some(path) => path.clone(),
-                None => default_diary_path()?,
+                None if needs_diary => default_diary_path()?,
+                None => default_diary_path().unwrap_or_default(),
             },
             color: use_color(cli.color),
             now: now()?,
