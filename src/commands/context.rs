@@ -3,7 +3,7 @@
 
 use crate::cli::{Cli, ColorChoice};
 use anyhow::{Context as _, Result, anyhow};
-use chrono::{DateTime, Local};
+use chrono::{DateTime, Local, Timelike};
 use paindiary::diary::{Diary, parse_diary_owned};
 use paindiary::storage;
 use std::io::{IsTerminal, Write};
@@ -77,8 +77,14 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
     }
 }
 
-/// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests.
+/// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests, to the whole
+/// second: a record made without `--at` gets the same time as with `--at now`.
 fn now() -> Result<DateTime<Local>> {
+    let now = read_clock()?;
+    Ok(now.with_nanosecond(0).unwrap_or(now))
+}
+
+fn read_clock() -> Result<DateTime<Local>> {
     match std::env::var("PAINDIARY_NOW") {
         Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
             .map(|t| t.with_timezone(&Local))
