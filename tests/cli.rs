@@ -103,6 +103,18 @@ fn file_option_beats_paindiary_file() {
 }
 
 #[test]
+fn an_empty_paindiary_file_counts_as_unset() {
+    let env = Env::new();
+    env.bare()
+        .env("PAINDIARY_FILE", "")
+        .args(["log", "5"])
+        .assert()
+        .success();
+    let path = env.home().join(".local/share/paindiary/diary.json");
+    assert_eq!(common::read_json(&path)["entries"][0]["score"], 5);
+}
+
+#[test]
 fn reading_commands_use_the_same_resolution() {
     let env = Env::new();
     let xdg = env.path("xdg");

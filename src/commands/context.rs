@@ -31,8 +31,8 @@ impl Context {
     /// is not an error, and `diary` is empty).
     pub fn new(cli: &Cli, needs_diary: bool) -> Result<Context> {
         Ok(Context {
-            diary: match &cli.file {
-                Some(path) => path.clone(),
+            diary: match cli.file.clone().or_else(diary_from_env) {
+                Some(path) => path,
                 None if needs_diary => default_diary_path()?,
                 None => default_diary_path().unwrap_or_default(),
             },
@@ -45,6 +45,14 @@ impl Context {
     pub fn name(&self) -> String {
         self.diary.display().to_string()
     }
+}
+
+/// `$PAINDIARY_FILE` when set and not empty (an empty value counts as unset, as for
+/// `NO_COLOR`).
+fn diary_from_env() -> Option<PathBuf> {
+    std::env::var_os("PAINDIARY_FILE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// `$XDG_DATA_HOME/paindiary/diary.json`, else `~/.local/share/paindiary/diary.json`.
