@@ -28,14 +28,9 @@ The diary is --file, else $PAINDIARY_FILE, else $XDG_DATA_HOME/paindiary/diary.j
 Exit codes: 0 success, 1 the diary or the system is wrong, 2 the command line is wrong."
 )]
 pub struct Cli {
-    /// The diary file [default: $XDG_DATA_HOME/paindiary/diary.json]
-    #[arg(
-        short,
-        long,
-        global = true,
-        env = "PAINDIARY_FILE",
-        value_name = "PATH"
-    )]
+    /// The diary file [default: $PAINDIARY_FILE, else $XDG_DATA_HOME/paindiary/diary.json]
+    // PAINDIARY_FILE is read in the commands, not by clap: an empty value counts as unset.
+    #[arg(short, long, global = true, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR is honoured unless this is given explicitly)

@@ -103,6 +103,18 @@ fn file_option_beats_paindiary_file() {
 }
 
 #[test]
+fn an_empty_paindiary_file_counts_as_unset() {
+    let env = Env::new();
+    env.bare()
+        .env("PAINDIARY_FILE", "")
+        .args(["log", "5"])
+        .assert()
+        .success();
+    let path = env.home().join(".local/share/paindiary/diary.json");
+    assert_eq!(common::read_json(&path)["entries"][0]["score"], 5);
+}
+
+#[test]
 fn reading_commands_use_the_same_resolution() {
     let env = Env::new();
     let xdg = env.path("xdg");
@@ -133,6 +145,44 @@ fn without_home_or_xdg_the_default_is_an_error() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::starts_with("error:").and(predicate::str::contains("--file")));
+}
+
+#[test]
+fn commands_that_need_no_default_diary_work_without_home() {
+    // A script in a bare environment (cron, a container) evaluating the files it names, or
+    // asking for the protocols, needs neither HOME nor XDG_DATA_HOME.
+    let env = Env::new();
+    let file = env.path("given.json");
+    std::fs::write(&file, SMALL_DIARY).unwrap();
+    env.bare()
+        .env_remove("HOME")
+        .args(["evaluate", "--format", "json"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"schema\":\"paindiary.evaluation.v1\"",
+        ));
+    for args in [
+        &["protocols", "--format", "json"][..],
+        &["man"],
+        &["completions", "bash"],
+    ] {
+        env.bare()
+            .env_remove("HOME")
+            .env("PAINDIARY_NOW", "not a time")
+            .args(args)
+            .assert()
+            .success();
+    }
+    // Without FILE, evaluate still needs the default diary.
+    env.bare()
+        .env_remove("HOME")
+        .args(["evaluate"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("--file"));
 }
 
 // ---------------------------------------------------------------------------------------

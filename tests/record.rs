@@ -400,3 +400,22 @@ fn log_before_any_block_prints_only_the_entry() {
         .success()
         .stdout("e1  2026-11-20T09:00:00-07:00  score 7\n");
 }
+
+#[test]
+fn without_at_the_time_is_to_the_second_like_at_now() {
+    // The real clock (no PAINDIARY_NOW): a default time must not carry nanoseconds.
+    let env = Env::new();
+    env.pd(&["block", "--anesthetic", "lidocaine"])
+        .env_remove("PAINDIARY_NOW")
+        .assert()
+        .success();
+    env.pd(&["log", "5"])
+        .env_remove("PAINDIARY_NOW")
+        .assert()
+        .success();
+    let diary = env.diary_json();
+    for at in [&diary["procedures"][0]["at"], &diary["entries"][0]["at"]] {
+        let at = at.as_str().unwrap();
+        assert!(!at.contains('.'), "fractional seconds in {at}");
+    }
+}

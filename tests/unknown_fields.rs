@@ -125,3 +125,26 @@ fn the_backup_is_the_previous_version() {
     env.ok(&["log", "4"]);
     assert_eq!(std::fs::read(env.path("diary.json.bak")).unwrap(), first);
 }
+
+#[test]
+fn unknown_numbers_keep_every_digit() {
+    // Numbers f64 cannot hold exactly (a 23-digit identifier, a 20-digit decimal) must not be
+    // rounded by a rewrite: the program does not understand them, so it must not change them.
+    let env = Env::new();
+    env.write_diary(
+        r#"{"format":"paindiary","version":1,
+"x-lab":{"accession":12345678901234567890123,"ratio":0.12345678901234567891,"n":[-9223372036854775809]},
+"procedures":[],
+"entries":[{"id":"e1","at":"2026-11-20T08:00:00-07:00","score":7,"device_serial":98765432109876543210}]}"#,
+    );
+    env.ok(&["log", "5"]);
+    let text = std::fs::read_to_string(env.diary()).unwrap();
+    for digits in [
+        "12345678901234567890123",
+        "0.12345678901234567891",
+        "-9223372036854775809",
+        "98765432109876543210",
+    ] {
+        assert!(text.contains(digits), "{digits} was changed: {text}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::cli::{Cli, ColorChoice};
 use anyhow::{Context as _, Result, anyhow};
-use chrono::{DateTime, Local};
+use chrono::{DateTime, Local, Timelike};
 use paindiary::diary::{Diary, parse_diary_owned};
 use paindiary::storage;
 use std::io::{IsTerminal, Write};
@@ -27,11 +27,14 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(cli: &Cli) -> Result<Context> {
+    /// `needs_diary`: the command uses the `--file` diary (else an unresolvable default path
+    /// is not an error, and `diary` is empty).
+    pub fn new(cli: &Cli, needs_diary: bool) -> Result<Context> {
         Ok(Context {
-            diary: match &cli.file {
-                Some(path) => path.clone(),
-                None => default_diary_path()?,
+            diary: match cli.file.clone().or_else(diary_from_env) {
+                Some(path) => path,
+                None if needs_diary => default_diary_path()?,
+                None => default_diary_path().unwrap_or_default(),
             },
             color: use_color(cli.color),
             now: now()?,
@@ -42,6 +45,14 @@ impl Context {
     pub fn name(&self) -> String {
         self.diary.display().to_string()
     }
+}
+
+/// `$PAINDIARY_FILE` when set and not empty (an empty value counts as unset, as for
+/// `NO_COLOR`).
+fn diary_from_env() -> Option<PathBuf> {
+    std::env::var_os("PAINDIARY_FILE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// `$XDG_DATA_HOME/paindiary/diary.json`, else `~/.local/share/paindiary/diary.json`.
@@ -74,8 +85,14 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
     }
 }
 
-/// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests.
+/// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests, to the whole
+/// second: a record made without `--at` gets the same time as with `--at now`.
 fn now() -> Result<DateTime<Local>> {
+    let now = read_clock()?;
+    Ok(now.with_nanosecond(0).unwrap_or(now))
+}
+
+fn read_clock() -> Result<DateTime<Local>> {
     match std::env::var("PAINDIARY_NOW") {
         Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
             .map(|t| t.with_timezone(&Local))

@@ -13,16 +13,24 @@ pub use context::{Context, UsageError};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Context::new(&cli)?;
+    // These read no diary and need no clock: they work anywhere, even without HOME.
+    match &cli.command {
+        Command::Protocols { format } => return show::protocols(*format),
+        Command::Completions { shell } => return show::completions(*shell),
+        Command::Man => return show::man(),
+        _ => {}
+    }
+    // `evaluate FILE…` reads only the files given: the default diary need not be resolvable.
+    let needs_diary = !matches!(&cli.command, Command::Evaluate(args) if !args.files.is_empty());
+    let ctx = Context::new(&cli, needs_diary)?;
     match cli.command {
         Command::Init { patient } => record::init(&ctx, patient),
         Command::Block(args) => record::block(&ctx, args),
         Command::Log(args) => record::log(&ctx, args),
         Command::List { format } => show::list(&ctx, format),
         Command::Evaluate(args) => evaluate::evaluate(&ctx, args),
-        Command::Protocols { format } => show::protocols(format),
-        Command::Completions { shell } => show::completions(shell),
-        Command::Man => show::man(),
+        // Handled above, before the context.
+        Command::Protocols { .. } | Command::Completions { .. } | Command::Man => Ok(()),
         Command::Chart(args) => present::chart(&ctx, &args),
         Command::Report { output, protocol } => present::report(&ctx, output.as_deref(), &protocol),
         Command::Export { format } => exchange::export(&ctx, format),

@@ -165,7 +165,7 @@ fn describe_entry(diary: &Diary, id: &str) -> String {
         )),
         (_, Some(_)) => line.push_str("relief cannot be computed: the baseline is 0"),
         (_, None) => line.push_str(
-            "relief cannot be computed: no baseline (no score in the 24 h before the block)",
+            "relief cannot be computed: no baseline (no usable score in the 24 h before the block: none, or all still under the previous block)",
         ),
     }
     line

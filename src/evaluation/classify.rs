@@ -54,13 +54,17 @@ impl Reason {
     /// What the reason means, in words for a clinician.
     pub fn describe(self) -> &'static str {
         match self {
-            Reason::NoBaseline => "no pain score in the 24 h before the block",
+            Reason::NoBaseline => {
+                "no usable pain score before the block (in the 24 h before it, after the previous block's window and relief)"
+            }
             Reason::LowBaseline => "baseline pain below 4/10 (not at least moderate)",
             Reason::TooFewReadings => "fewer than 3 scores in the post-block window",
             Reason::Sedation => "moderate or deep sedation can mimic relief",
             Reason::Analgesic => "pain medicine taken during the relief",
             Reason::NoProvocation => "no score during a provocative activity",
-            Reason::NotSustained => "relief reached the threshold only once",
+            Reason::NotSustained => {
+                "relief reached the threshold, but never in 2 consecutive scores"
+            }
             Reason::PartialRelief => "relief above the partial floor but below the threshold",
         }
     }

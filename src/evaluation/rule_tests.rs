@@ -1452,3 +1452,26 @@ proptest! {
         prop_assert!(!table.contains("NaN") && !table.contains("inf"));
     }
 }
+
+#[test]
+fn rationale_says_what_not_sustained_and_no_baseline_mean() {
+    // Relief >= T at two readings, never consecutive: not "only once".
+    let e = eval(
+        &one(&[(-30, 8.0), (30, 2.0), (60, 8.0), (90, 2.0), (120, 8.0)]),
+        "asra",
+    );
+    assert_eq!(e.blocks[0].reasons, vec![Reason::NotSustained]);
+    assert!(!e.rationale.contains("only once"), "{}", e.rationale);
+    assert!(e.rationale.contains("consecutive"), "{}", e.rationale);
+    // b2 has scores in its 24 h, but all within b1's window: "no score in the 24 h" is false.
+    let mut scores = positive_scores(0);
+    scores.extend([(200, 8.0), (250, 2.0), (260, 2.0), (270, 2.0)]);
+    let d = diary(vec![lido("b1", 0), lido("b2", 240)], &scores);
+    let e = eval(&d, "asra");
+    assert_eq!(e.blocks[1].reasons, vec![Reason::NoBaseline]);
+    assert!(
+        !e.rationale.contains("no pain score in the 24 h"),
+        "{}",
+        e.rationale
+    );
+}

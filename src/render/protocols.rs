@@ -50,6 +50,11 @@ pub fn protocols_table() -> String {
         out.push_str(&format!("  {:<6} {}\n", p.name, p.source));
     }
     out.push_str("  IMMPACT: 30 % relief is moderately important, 50 % substantial.\n");
+    out.push_str("  Diary practice (e.g. UW Health, \"Pain diary after a nerve block\"): a score every 15 min\n");
+    out.push_str(
+        "  for the first hour, then hourly to 8 h, during activities that usually hurt; no pain\n",
+    );
+    out.push_str("  medicine in that window; rate the treated pain, not the injection site.\n");
     out
 }
 
@@ -75,4 +80,24 @@ pub fn protocol_line(p: &Protocol) -> String {
         p.min_interval_days
             .map_or(String::new(), |d| format!(", ≥ {d} days apart")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_cites_every_clinical_source_of_the_spec() {
+        let text = protocols_table();
+        for source in [
+            "Cohen et al., Reg Anesth Pain Med 2020;45:424",
+            "L38801",
+            "ASIPP",
+            "Barnsley 1993; Lord 1995",
+            "IMMPACT",
+            "UW Health",
+        ] {
+            assert!(text.contains(source), "{source} is not cited:\n{text}");
+        }
+    }
 }
