@@ -114,13 +114,14 @@ fn a_bad_clock_is_reported() {
 // ---------------------------------------------------------------------------------------
 // The diary is wrong: exit 1, file named, JSON path, line and column, nothing rewritten.
 
-/// Where `token` ends on `line` of `text` (1-based line and column, as serde_json counts).
+/// Where `token` (the offending value) starts on `line` of `text` (1-based line and byte
+/// column, as in the SPEC's example `"score": 11` → the column of the `1`).
 fn position_of(text: &str, line: usize, token: &str) -> (usize, usize) {
     let l = text.lines().nth(line - 1).expect("line exists");
     let start = l
         .find(token)
         .unwrap_or_else(|| panic!("{token} on line {line}"));
-    (line, start + token.chars().count())
+    (line, start + 1)
 }
 
 /// Runs every reading and writing command on an invalid diary: each fails with exit 1 and a
@@ -183,13 +184,7 @@ fn score_out_of_range() {
     let text = diary_with_entries(&format!(
         "{E1}\n    {{\"id\": \"e2\", \"at\": \"2026-11-20T09:00:00-07:00\", \"score\": 11}}"
     ));
-    invalid_at(
-        &text,
-        "entries[1].score",
-        7,
-        "\"score\": 11",
-        "11 is outside 0–10",
-    );
+    invalid_at(&text, "entries[1].score", 7, "11}", "11 is outside 0–10");
     let text =
         diary_with_entries(r#"    {"id": "e1", "at": "2026-11-20T08:00:00-07:00", "score": -0.5}"#);
     invalid_at(&text, "entries[0].score", 6, "-0.5", "outside 0–10");

@@ -79,7 +79,7 @@ fn explain_failure(bytes: &[u8]) -> LoadError {
         .map_err(|e| (json_path(e.path()), e.into_inner()))
         .and_then(|_| de.end().map_err(|e| (String::new(), e)));
     match result {
-        Err((path, err)) => parse_error(path, &err),
+        Err((path, err)) => parse_error(bytes, path, &err),
         // Cannot happen (the fast path failed on the same bytes); still answer sensibly.
         Ok(()) => LoadError::Invalid {
             path: String::new(),
@@ -118,16 +118,88 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn parse_error(path: String, err: &serde_json::Error) -> LoadError {
+fn parse_error(bytes: &[u8], path: String, err: &serde_json::Error) -> LoadError {
     let full = err.to_string();
     let suffix = format!(" at line {} column {}", err.line(), err.column());
     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let (line, column) = match err.classify() {
+        serde_json::error::Category::Data => value_start(bytes, err.line(), err.column()),
+        _ => (err.line(), err.column()),
+    };
     LoadError::Parse {
         path,
-        line: err.line(),
-        column: err.column(),
+        line,
+        column,
         message,
     }
+}
+
+/// serde_json places a data error (a value of the wrong type or out of range) at the end of
+/// the value, or just before it; point at the value's first character instead, as people and
+/// editors expect (`"score": 11` → the column of the `1`). Columns count bytes from 1.
+fn value_start(bytes: &[u8], line: usize, column: usize) -> (usize, usize) {
+    let line_start = if line <= 1 {
+        Some(0)
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .nth(line - 2)
+            .map(|(i, _)| i + 1)
+    };
+    let Some(at) = line_start
+        .and_then(|start| (start + column).checked_sub(1))
+        .filter(|&i| column > 0 && i < bytes.len())
+    else {
+        return (line, column);
+    };
+    let is_token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-');
+    let start = match bytes[at] {
+        b' ' | b'\t' | b'\r' | b':' | b',' | b'[' => {
+            // Just before the value: skip to it (it may be on a later line).
+            let mut i = at + 1;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                i += 1;
+            }
+            i
+        }
+        b'"' => {
+            // The closing quote of a string: back to its opening quote.
+            let mut i = at;
+            loop {
+                match bytes[..i].iter().rposition(|&b| b == b'"') {
+                    Some(q) => {
+                        let slashes = bytes[..q].iter().rev().take_while(|&&b| b == b'\\').count();
+                        if slashes % 2 == 0 {
+                            break q;
+                        }
+                        i = q;
+                    }
+                    None => break at,
+                }
+            }
+        }
+        b if is_token(b) => {
+            let mut i = at;
+            while i > 0 && is_token(bytes[i - 1]) {
+                i -= 1;
+            }
+            i
+        }
+        _ => at,
+    };
+    if start >= bytes.len() {
+        return (line, column);
+    }
+    let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    let column = start
+        - bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1)
+        + 1;
+    (line, column)
 }
 
 /// The parsed document before the checks across values.

@@ -67,8 +67,44 @@ fn score_out_of_range_names_path_line_and_column() {
     let e = err(text);
     assert_eq!(
         e.to_string(),
-        "entries[1].score (line 3, column 49): 11 is outside 0–10"
+        "entries[1].score (line 3, column 48): 11 is outside 0–10"
     );
+}
+
+#[test]
+fn data_errors_point_at_the_start_of_the_value() {
+    // The SPEC's example: a jq-formatted file, `"score": 11` on line 14, column 16.
+    let mut text =
+        String::from("{\n  \"format\": \"paindiary\",\n  \"version\": 1,\n  \"entries\": [\n");
+    for (i, score) in ["3", "4", "5", "11"].iter().enumerate() {
+        if i == 3 {
+            text.push_str(&format!("    {{\n      \"id\": \"e{i}\",\n      \"score\": {score},\n      \"at\": \"2026-11-20T09:00:00Z\"\n    }}\n"));
+        } else {
+            text.push_str(&format!(
+                "    {{\"id\": \"e{i}\", \"at\": \"2026-11-20T09:00:00Z\", \"score\": {score}}},\n"
+            ));
+        }
+    }
+    text.push_str("  ]\n}\n");
+    let e = err(&text);
+    assert_eq!(
+        e.to_string(),
+        "entries[3].score (line 10, column 16): 11 is outside 0–10"
+    );
+    let cases: &[(&str, &str)] = &[
+        ("\"x\"", "(line 1, column 94)"),
+        ("[1]", "(line 1, column 94)"),
+        ("{\"a\":1}", "(line 1, column 94)"),
+        ("-1.5e3", "(line 1, column 94)"),
+        ("\"a\\\"b\"", "(line 1, column 94)"),
+    ];
+    for (value, want) in cases {
+        let text = format!(
+            r#"{{"format":"paindiary","version":1,"entries":[{{"id":"e1","at":"2026-11-20T09:00:00Z","score": {value}}}]}}"#
+        );
+        let e = err(&text);
+        assert!(e.to_string().contains(want), "{value}: {e}");
+    }
 }
 
 #[test]
@@ -78,7 +114,7 @@ fn each_validation_rule_is_an_error() {
         (r#"{"version":1}"#, "format: missing"),
         (
             r#"{"format":"other","version":1}"#,
-            "format (line 1, column 17)",
+            "format (line 1, column 11)",
         ),
         (r#"{"format":"paindiary"}"#, "version: missing"),
         (r#"{"format":"paindiary","version":"1"}"#, "version (line 1"),
