@@ -171,3 +171,17 @@ fn list_reads_without_writing() {
     assert_eq!(common::sha256(&env.diary()), before);
     assert_eq!(common::sha256(&env.path("diary.json.bak")), bak);
 }
+
+#[test]
+fn json_computed_keys_win_over_unknown_fields_of_the_same_name() {
+    let env = Env::new();
+    env.write_diary(
+        r#"{"format":"paindiary","version":1,"procedures":[],"entries":[
+        {"id":"e1","at":"2026-11-20T08:00:00-07:00","score":8,"block":"mine","mood":"ok"}]}"#,
+    );
+    let out = env.ok(&["list", "--format", "json"]);
+    assert_eq!(out.matches("\"block\"").count(), 1, "{out}");
+    let rows: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["block"], Value::Null);
+    assert_eq!(rows[0]["mood"], "ok");
+}

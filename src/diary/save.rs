@@ -65,8 +65,13 @@ impl Serialize for Retraction {
 }
 
 impl Entry {
-    /// Write the entry's fields into an open map (shared with `list --format json`).
-    pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+    /// Write the entry's fields into an open map (shared with `list --format json`), leaving
+    /// out unknown fields named in `reserved` (keys the caller adds itself).
+    pub fn serialize_fields<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        reserved: &[&str],
+    ) -> Result<(), M::Error> {
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("at", &self.at.text())?;
         map.serialize_entry("score", &Num(self.score))?;
@@ -80,14 +85,19 @@ impl Entry {
         if let Some(h) = &self.history {
             map.serialize_entry("history", h)?;
         }
-        extra(map, &self.extra)
+        for (k, v) in self.extra.iter() {
+            if !reserved.contains(&k.as_str()) {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        Ok(())
     }
 }
 
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        self.serialize_fields(&mut map)?;
+        self.serialize_fields(&mut map, &[])?;
         map.end()
     }
 }

@@ -41,7 +41,9 @@ struct EntryRow<'a> {
 impl serde::Serialize for EntryRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        self.entry.serialize_fields(&mut map)?;
+        // The computed keys win over unknown diary fields of the same name.
+        self.entry
+            .serialize_fields(&mut map, &["block", "minutes_after_block", "relief_pct"])?;
         let block = self
             .relief
             .block
