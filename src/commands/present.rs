@@ -7,9 +7,8 @@ use anyhow::{Result, anyhow};
 use paindiary::diary::Diary;
 use paindiary::evaluation::{Evaluation, evaluate};
 use paindiary::render::{chart as chart_render, html};
-use std::fs::{self, File, Permissions};
-use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
+use paindiary::storage;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Load the diary and evaluate it; a diary without blocks is an error (exit 1), as in
@@ -94,52 +93,16 @@ fn refuse_diary_paths(diary: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder, flushed and renamed
-/// over it: readers see the old file or the whole new one, never a part. A new file gets mode
-/// 0600 (the report holds health data); a replaced file keeps its mode.
+/// Write the report atomically (temporary file, fsync, rename), without a `.bak`.
 fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |action: &str, e: io::Error| anyhow!("{}: {action}: {e}", path.display());
-    let name = path.file_name().ok_or_else(|| {
-        anyhow!(
-            "{}: is not a file path (it has no file name)",
-            path.display()
-        )
-    })?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mode = match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(anyhow!("{}: is a folder, not a file", path.display()));
-        }
-        Ok(meta) => meta.permissions().mode() & 0o7777,
-        Err(_) => 0o600,
-    };
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".tmp-");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .tempfile_in(dir)
-        .map_err(|e| fail("could not create a temporary file", e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().set_permissions(Permissions::from_mode(mode)))
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail("could not write the report", e))?;
-    // On failure the temporary file is removed when `tmp` is dropped.
-    tmp.persist(path)
-        .map_err(|e| fail("could not move the report into place", e.error))?;
-    if let Ok(d) = File::open(dir) {
-        // Best effort: some file systems cannot flush a folder.
-        let _ = d.sync_all();
-    }
-    Ok(())
+    Ok(storage::write_file_atomic(path, bytes)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::Permissions;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn atomic_write_creates_private_file_and_keeps_mode() {

@@ -104,6 +104,16 @@ enum Backup {
 /// (the file it pointed to is left unchanged), and the .bak is a regular-file copy of the old
 /// data. Writes do not follow the link into another folder.
 pub fn write_atomic(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    replace(diary, bytes, true)
+}
+
+/// [`write_atomic`] for files that are not diaries (a report): the same temporary file, fsync,
+/// rename and folder fsync, without a `.bak`. No lock is needed.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    replace(path, bytes, false)
+}
+
+fn replace(diary: &Path, bytes: &[u8], keep_previous: bool) -> Result<(), StorageError> {
     let name = file_name_of(diary)?;
     let dir = dir_of(diary);
     let prefix = temp_prefix(name);
@@ -111,7 +121,7 @@ pub fn write_atomic(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     let (mode, backup) = inspect_existing(diary)?;
     remove_leftovers(dir, &prefix);
     let tmp = write_temp(diary, dir, &prefix, bytes, mode)?;
-    if let Some(kind) = backup {
+    if let Some(kind) = backup.filter(|_| keep_previous) {
         keep_backup(diary, dir, &prefix, mode, kind)?;
     }
     tmp.persist(diary).map_err(|e| {

@@ -4,7 +4,7 @@
 mod atomic;
 mod lock;
 
-pub use atomic::{create_new, write_atomic};
+pub use atomic::{create_new, write_atomic, write_file_atomic};
 pub use lock::{DiaryLock, LOCK_TIMEOUT};
 
 use std::ffi::{OsStr, OsString};
