@@ -131,18 +131,7 @@ fn bundle_entry(full_url: String, resource: Value) -> Value {
 
 /// A FHIR string: control characters other than tab, CR and LF written as `\u{..}`.
 fn fhir_string(text: &str) -> String {
-    if !text.chars().any(bad_char) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if bad_char(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::render::sanitize::escape_chars(text, bad_char).into_owned()
 }
 
 fn bad_char(c: char) -> bool {

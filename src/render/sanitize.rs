@@ -9,12 +9,17 @@ fn is_unsafe(c: char) -> bool {
 
 /// `text` with every unsafe control character written as `\u{..}` (ESC as `\u{1b}`).
 pub fn terminal_text(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    escape_chars(text, is_unsafe)
+}
+
+/// `text` with every character for which `escape` holds written as `\u{..}`.
+pub fn escape_chars(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_unsafe(c) {
+        if escape(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
