@@ -201,7 +201,7 @@ pub struct BlockArgs {
     /// The local anaesthetic
     #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
     pub anesthetic: Anesthetic,
-    /// When the block was done [default: now]
+    /// When the block was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// What kind of block
@@ -232,7 +232,7 @@ pub struct LogArgs {
     /// The pain score, 0 (none) to 10 (worst imaginable); decimals allowed
     #[arg(value_parser = score_in_range(10.0), allow_negative_numbers = true)]
     pub score: f64,
-    /// When the score was taken [default: now]
+    /// When the score was taken [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(
         long,
         value_name = "TIME",
@@ -288,7 +288,7 @@ pub struct AmendArgs {
     /// The corrected score
     #[arg(long, value_parser = score_in_range(10.0), allow_negative_numbers = true)]
     pub score: Option<f64>,
-    /// The corrected time
+    /// The corrected time: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
     /// The corrected activity (empty text clears it)
