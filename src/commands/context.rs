@@ -105,7 +105,15 @@ fn read_clock() -> Result<DateTime<Local>> {
 
 /// Read and validate a diary; errors name the file (and the JSON path and position).
 pub fn load(path: &Path) -> Result<Diary> {
-    let bytes = storage::read_diary(path)?;
+    let bytes = match storage::read_diary(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => {
+            return Err(anyhow!(
+                "{e} (start a diary with `paindiary init` or `paindiary log SCORE`, or give one with --file)"
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
     parse_bytes(&path.display().to_string(), bytes)
 }
 
