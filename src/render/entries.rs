@@ -5,7 +5,6 @@ use super::{round1, sanitize::one_line};
 use crate::diary::{Diary, Entry, Num};
 use crate::evaluation::EntryRelief;
 use crate::time_input::format_minutes;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 /// One JSON array: each entry's diary fields plus `block`, `minutes_after_block`, `relief_pct`.
@@ -121,23 +120,19 @@ pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief]) -> String {
     if diary.entries.is_empty() {
         return "No entries yet. Record one with `paindiary log SCORE`.\n".into();
     }
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty()
-        .set_header([
-            "id",
-            "time",
-            "score",
-            "block",
-            "after",
-            "relief %",
-            "reported %",
-            "activity",
-            "medication",
-            "note",
-        ]);
+    let mut table = super::new_table();
+    table.set_header([
+        "id",
+        "time",
+        "score",
+        "block",
+        "after",
+        "relief %",
+        "reported %",
+        "activity",
+        "medication",
+        "note",
+    ]);
     for (e, r) in diary.entries.iter().zip(reliefs) {
         let opt = |v: &Option<String>| v.as_deref().map(one_line).unwrap_or_default();
         let mut id = one_line(&e.id);

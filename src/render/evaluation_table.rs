@@ -5,7 +5,7 @@ use super::protocols::protocol_line;
 use super::{round1, sanitize::one_line};
 use crate::evaluation::{Classification, Evaluation, FORMULA};
 use crate::time_input::format_minutes;
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, Color};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{:.1} %", round1(v)))
@@ -23,16 +23,62 @@ fn classification_cell(c: Classification, color: bool) -> Cell {
     })
 }
 
-/// The evaluation of the diary read from `file`, for a terminal or a text file.
-pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if color {
-        table.enforce_styling();
+/// The values shown for one block, formatted once for both layouts.
+struct BlockRow {
+    id: String,
+    at: String,
+    agent: &'static str,
+    baseline: String,
+    post: String,
+    peak: String,
+    sustained: String,
+    lasted: String,
+    classification: Classification,
+    reasons: Vec<&'static str>,
+    flags: Vec<&'static str>,
+}
+
+fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
+    evaluation
+        .blocks
+        .iter()
+        .map(|b| BlockRow {
+            id: one_line(&b.id),
+            at: b.at.time().format("%Y-%m-%d %H:%M %:z").to_string(),
+            agent: b.anesthetic.as_str(),
+            baseline: match b.baseline {
+                Some(v) => format!("{:.1} (n={})", round1(v), b.baseline_readings),
+                None => "none".into(),
+            },
+            post: b.post_readings.to_string(),
+            peak: pct(b.peak_relief_pct),
+            sustained: b.sustained_readings.map_or("–".into(), |n| n.to_string()),
+            lasted: match (b.relief_duration_minutes, b.relief_ongoing) {
+                (Some(m), Some(true)) => format!("{} +", format_minutes(m)),
+                (Some(m), _) => format_minutes(m),
+                (None, _) => "–".into(),
+            },
+            classification: b.classification,
+            reasons: b.reasons.iter().map(|r| r.as_str()).collect(),
+            flags: b.flags.iter().map(|f| f.as_str()).collect(),
+        })
+        .collect()
+}
+
+fn list_or_dash(items: &[&str], separator: &str) -> String {
+    if items.is_empty() {
+        "–".into()
     } else {
-        table.force_no_tty();
+        items.join(separator)
+    }
+}
+
+/// One row per block.
+fn block_table(rows: &[BlockRow], color: bool) -> comfy_table::Table {
+    let mut table = super::new_table();
+    if color {
+        // Also into a pipe when `--color always` asks for it.
+        table.enforce_styling();
     }
     table.set_header([
         "block",
@@ -47,50 +93,85 @@ pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> Str
         "reasons",
         "flags",
     ]);
-    for b in &evaluation.blocks {
-        let baseline = match b.baseline {
-            Some(v) => format!("{:.1} (n={})", round1(v), b.baseline_readings),
-            None => "none".into(),
-        };
-        let duration = match (b.relief_duration_minutes, b.relief_ongoing) {
-            (Some(m), Some(true)) => format!("{} +", format_minutes(m)),
-            (Some(m), _) => format_minutes(m),
-            (None, _) => "–".into(),
-        };
-        let at = b.at.time().format("%Y-%m-%d %H:%M %:z").to_string();
+    for r in rows {
         table.add_row(vec![
-            Cell::new(one_line(&b.id)),
-            Cell::new(at),
-            Cell::new(b.anesthetic.as_str()),
-            Cell::new(baseline),
-            Cell::new(b.post_readings),
-            Cell::new(pct(b.peak_relief_pct)),
-            Cell::new(b.sustained_readings.map_or("–".into(), |n| n.to_string())),
-            Cell::new(duration),
-            classification_cell(b.classification, color),
-            Cell::new(
-                b.reasons
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            Cell::new(
-                b.flags
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
+            Cell::new(&r.id),
+            Cell::new(&r.at),
+            Cell::new(r.agent),
+            Cell::new(&r.baseline),
+            Cell::new(&r.post),
+            Cell::new(&r.peak),
+            Cell::new(&r.sustained),
+            Cell::new(&r.lasted),
+            classification_cell(r.classification, color),
+            Cell::new(list_or_dash(&r.reasons, "\n")),
+            Cell::new(list_or_dash(&r.flags, "\n")),
         ]);
     }
+    table
+}
+
+/// Three short lines per block, for a terminal narrower than the table.
+fn block_cards(rows: &[BlockRow], color: bool) -> String {
+    let mut out = String::new();
+    for r in rows {
+        let result = match (color, r.classification) {
+            (false, c) => c.as_str().to_uppercase(),
+            (true, Classification::Positive) => "\x1b[32mPOSITIVE\x1b[0m".into(),
+            (true, Classification::Negative) => "\x1b[31mNEGATIVE\x1b[0m".into(),
+            (true, Classification::Inconclusive) => "\x1b[33mINCONCLUSIVE\x1b[0m".into(),
+        };
+        out.push_str(&format!("{}  {}  {}  {result}\n", r.id, r.agent, r.at));
+        out.push_str(&format!(
+            "    baseline {}  post readings {}  peak relief {}\n",
+            r.baseline, r.post, r.peak
+        ));
+        out.push_str(&format!(
+            "    sustained {}  relief lasted {}\n",
+            r.sustained, r.lasted
+        ));
+        out.push_str(&format!(
+            "    reasons {}  flags {}\n",
+            list_or_dash(&r.reasons, ", "),
+            list_or_dash(&r.flags, ", ")
+        ));
+    }
+    out
+}
+
+/// The evaluation of the diary read from `file`, for a terminal or a text file: a table with
+/// one row per block, or, on a terminal too narrow for that table, a few lines per block.
+pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> String {
+    // comfy-table knows the terminal's width when the output is a terminal.
+    let terminal = super::new_table().width().map(usize::from);
+    evaluation_text(evaluation, file, color, terminal)
+}
+
+/// [`evaluation_table`] for a terminal of `width` columns (`None`: not a terminal).
+pub fn evaluation_text(
+    evaluation: &Evaluation,
+    file: &str,
+    color: bool,
+    width: Option<usize>,
+) -> String {
+    let rows = rows(evaluation);
+    let mut natural = block_table(&rows, false);
+    natural.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
+    let natural_width = natural
+        .lines()
+        .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
+        .max()
+        .unwrap_or(0);
+    let blocks = match width {
+        Some(width) if natural_width > width => block_cards(&rows, color),
+        _ => block_table(&rows, color).to_string() + "\n",
+    };
     let patient = evaluation
         .patient
         .as_deref()
         .map_or("no patient id".into(), one_line);
     let mut out = format!("{} — {}\n", one_line(file), patient);
-    out.push_str(&table.to_string());
-    out.push('\n');
+    out.push_str(&blocks);
     out.push_str(&format!(
         "Next step: {} ({}) — {} [{}]\n",
         evaluation.next_step.as_str(),
@@ -139,4 +220,32 @@ fn latest_summary(evaluation: &Evaluation) -> String {
         one_line(&b.id),
         b.classification.as_str()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::Anesthetic;
+    use crate::evaluation::tests::{block, diary, eval, positive_scores};
+
+    #[test]
+    fn narrow_terminals_get_a_few_lines_per_block_and_wide_ones_a_table() {
+        let d = diary(
+            vec![block("b1", 0, Anesthetic::Lidocaine)],
+            &positive_scores(0),
+        );
+        let e = eval(&d, "asra");
+        let narrow = evaluation_text(&e, "d.json", false, Some(80));
+        assert!(narrow.contains("b1  lidocaine  2026-11-20 09:30 -07:00  POSITIVE\n"));
+        assert!(narrow.contains("    baseline 8.0 (n=1)  post readings 7  peak relief 75.0 %\n"));
+        assert!(narrow.contains("    sustained 5  relief lasted 3h\n"));
+        assert!(narrow.contains("    reasons –  flags no-provocation\n"));
+        assert!(!narrow.contains('┆'));
+        let wide = evaluation_text(&e, "d.json", false, Some(200));
+        assert!(wide.contains("┆ positive ┆"), "{wide}");
+        assert_eq!(wide, evaluation_text(&e, "d.json", false, None));
+        assert!(!wide.contains('\x1b'));
+        let colored = evaluation_text(&e, "d.json", true, Some(80));
+        assert!(colored.contains("\x1b[32mPOSITIVE\x1b[0m"));
+    }
 }

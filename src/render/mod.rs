@@ -12,3 +12,16 @@ pub mod sanitize;
 
 pub use round::round1;
 pub use sanitize::terminal_text;
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+/// A table in the house style. On a terminal it wraps to the terminal's width (comfy-table
+/// asks the terminal); into a pipe or a file it is as wide as its content. Colour is added by
+/// the caller only when colour is wanted.
+pub fn new_table() -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}

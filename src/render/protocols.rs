@@ -2,7 +2,6 @@
 
 use super::evaluation_json::protocol_json;
 use crate::evaluation::{PROTOCOLS, Protocol, fmt_pct as fmt};
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::Value;
 
 /// A JSON array with one object per protocol.
@@ -16,20 +15,17 @@ fn yes_no(v: bool) -> &'static str {
 
 /// A table for people, then the sources.
 pub fn protocols_table() -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header([
-            "protocol",
-            "T %",
-            "P %",
-            "blocks",
-            "provocation",
-            "concordance",
-            "min days apart",
-            "asks for",
-        ]);
+    let mut table = super::new_table();
+    table.set_header([
+        "protocol",
+        "T %",
+        "P %",
+        "blocks",
+        "provocation",
+        "concordance",
+        "min days apart",
+        "asks for",
+    ]);
     for p in &PROTOCOLS {
         table.add_row([
             p.name.to_string(),
