@@ -513,15 +513,21 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
     imported
 }
 
-/// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used so far).
+/// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used
+/// so far). The number is kept as decimal digits, so ids past `u64::MAX` still count and the
+/// next one is always new (a saturating counter would hand out the largest one again).
 struct IdSequence {
     prefix: char,
-    last: u64,
+    /// The largest number seen, in decimal without leading zeros; empty for none (0).
+    last: String,
 }
 
 impl IdSequence {
     fn new<'a>(prefix: char, ids: impl Iterator<Item = &'a str>) -> Self {
-        let mut seq = IdSequence { prefix, last: 0 };
+        let mut seq = IdSequence {
+            prefix,
+            last: String::new(),
+        };
         for id in ids {
             seq.saw(id);
         }
@@ -530,17 +536,30 @@ impl IdSequence {
 
     /// Count `id` as used (same rule as [`crate::diary::next_id`]: the prefix, then digits only).
     fn saw(&mut self, id: &str) {
-        let number = id
+        let Some(digits) = id
             .strip_prefix(self.prefix)
             .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|n| n.parse::<u64>().ok());
-        if let Some(n) = number {
-            self.last = self.last.max(n);
+        else {
+            return;
+        };
+        let number = digits.trim_start_matches('0');
+        if (number.len(), number) > (self.last.len(), self.last.as_str()) {
+            self.last = number.to_string();
         }
     }
 
     fn next(&mut self) -> String {
-        self.last = self.last.saturating_add(1);
+        // Decimal increment: trailing 9s become 0s, the digit before them goes up by one.
+        let mut digits = std::mem::take(&mut self.last).into_bytes();
+        let nines = digits.iter().rev().take_while(|&&d| d == b'9').count();
+        let keep = digits.len() - nines;
+        digits.truncate(keep);
+        match digits.last_mut() {
+            Some(d) => *d += 1,
+            None => digits.push(b'1'),
+        }
+        digits.resize(keep.max(1) + nines, b'0');
+        self.last = String::from_utf8(digits).unwrap_or_default();
         format!("{}{}", self.prefix, self.last)
     }
 }
