@@ -155,7 +155,11 @@ const FHIR_MAX_OFFSET_SECONDS: i32 = 14 * 3600;
 pub fn date_time(ts: &Timestamp) -> String {
     let time = ts.time();
     if time.offset().local_minus_utc().abs() > FHIR_MAX_OFFSET_SECONDS {
-        return crate::time_input::format_rfc3339(&time.with_timezone(&chrono::Utc).fixed_offset());
+        let utc = time.with_timezone(&chrono::Utc).fixed_offset();
+        // Years FHIR cannot write either (before 0001, after 9999): the diary's text stays.
+        if (1..=9999).contains(&chrono::Datelike::year(&utc)) {
+            return crate::time_input::format_rfc3339(&utc);
+        }
     }
     let text = ts.text();
     if is_fhir_date_time(&text) {

@@ -250,6 +250,10 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
     ] {
         assert_eq!(date_time(&Timestamp::parse(text).unwrap()), want, "{text}");
     }
+    // No FHIR form exists when UTC leaves the years 0001–9999: the text stays as written.
+    for text in ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"] {
+        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), text);
+    }
     let d = diary(
         r#"{"format":"paindiary","version":1,
         "procedures":[{"id":"b1","at":"2026-11-20T09:30:00+15:00","anesthetic":"lidocaine"}],
