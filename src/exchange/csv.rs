@@ -15,7 +15,7 @@
 use super::{RecordRef, records_in_time_order};
 use crate::diary::{
     Anesthetic, Diary, Entry, Extra, Num, Procedure, ProcedureKind, Retraction, Sedation, Side,
-    Timestamp,
+    Timestamp, decimal_successor, id_number,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -514,8 +514,7 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
 }
 
 /// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used
-/// so far). The number is kept as decimal digits, so ids past `u64::MAX` still count and the
-/// next one is always new (a saturating counter would hand out the largest one again).
+/// so far), counted in decimal without a limit, so the next id is always new.
 struct IdSequence {
     prefix: char,
     /// The largest number seen, in decimal without leading zeros; empty for none (0).
@@ -536,30 +535,15 @@ impl IdSequence {
 
     /// Count `id` as used (same rule as [`crate::diary::next_id`]: the prefix, then digits only).
     fn saw(&mut self, id: &str) {
-        let Some(digits) = id
-            .strip_prefix(self.prefix)
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        else {
-            return;
-        };
-        let number = digits.trim_start_matches('0');
-        if (number.len(), number) > (self.last.len(), self.last.as_str()) {
-            self.last = number.to_string();
+        if let Some(n) = id_number(self.prefix, id)
+            && (n.len(), n) > (self.last.len(), self.last.as_str())
+        {
+            self.last = n.to_string();
         }
     }
 
     fn next(&mut self) -> String {
-        // Decimal increment: trailing 9s become 0s, the digit before them goes up by one.
-        let mut digits = std::mem::take(&mut self.last).into_bytes();
-        let nines = digits.iter().rev().take_while(|&&d| d == b'9').count();
-        let keep = digits.len() - nines;
-        digits.truncate(keep);
-        match digits.last_mut() {
-            Some(d) => *d += 1,
-            None => digits.push(b'1'),
-        }
-        digits.resize(keep.max(1) + nines, b'0');
-        self.last = String::from_utf8(digits).unwrap_or_default();
+        self.last = decimal_successor(&self.last);
         format!("{}{}", self.prefix, self.last)
     }
 }
