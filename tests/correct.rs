@@ -221,3 +221,20 @@ fn retract_errors_change_nothing() {
     assert!(once.contains("\"reason\":\"first\""));
     assert!(NOW.starts_with("2026-11-26"));
 }
+
+/// An entry written by hand without an id gets a fresh one on load; next to an id at the end
+/// of `u64` it must still be new, or the corrected diary is written with a duplicate id and no
+/// longer loads.
+#[test]
+fn correcting_a_diary_with_the_largest_id_keeps_it_loadable() {
+    let max = format!("e{}", u64::MAX);
+    let env = Env::with_diary(&format!(
+        r#"{{"format":"paindiary","version":1,"entries":[
+          {{"id":"{max}","at":"2026-11-20T08:00:00-07:00","score":5}},
+          {{"at":"2026-11-20T09:00:00-07:00","score":4}}]}}"#
+    ));
+    env.ok(&["retract", &max, "--reason", "wrong knee"]);
+    env.ok(&["amend", "e18446744073709551616", "--score", "3"]);
+    assert_eq!(ids(&env), [max.as_str(), "e18446744073709551616"]);
+    env.ok(&["list", "--format", "json"]);
+}

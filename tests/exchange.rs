@@ -145,6 +145,31 @@ fn import_into_a_diary_with_records_appends_with_fresh_ids() {
     assert_eq!(d["entries"][2]["history"][0]["score"], 4);
 }
 
+/// An id at the very end of the numbering must not be handed out again: the diary would then
+/// hold a duplicate id and no longer load.
+#[test]
+fn import_never_reuses_an_id_even_after_the_largest_number() {
+    let env = Env::with_diary(&format!(
+        r#"{{"format":"paindiary","version":1,"entries":[
+          {{"id":"e{}","at":"2026-11-20T08:00:00-07:00","score":5}}]}}"#,
+        u64::MAX
+    ));
+    env.write("in.csv", CSV);
+    env.ok(&["import", "in.csv"]);
+    // The diary still loads, and every id is distinct.
+    let list: Value = serde_json::from_str(&env.ok(&["list", "--format", "json"])).unwrap();
+    let mut ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+}
+
 #[test]
 fn bad_csv_imports_nothing_and_names_row_and_column() {
     let row =

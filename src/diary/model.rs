@@ -337,15 +337,41 @@ impl Diary {
     }
 }
 
-/// `prefix` + (1 + the largest number already used after that prefix).
+/// `prefix` + (1 + the largest number already used after that prefix). Numbers are compared
+/// and counted in decimal, without a limit, so the result is never an id already used (a
+/// `u64` counter would saturate and hand out the largest one again).
 pub fn next_id<'a>(prefix: char, ids: impl Iterator<Item = &'a str>) -> String {
-    let max = ids
-        .filter_map(|id| id.strip_prefix(prefix))
+    let mut largest = "";
+    for id in ids {
+        if let Some(n) = id_number(prefix, id)
+            && (n.len(), n) > (largest.len(), largest)
+        {
+            largest = n;
+        }
+    }
+    format!("{prefix}{}", decimal_successor(largest))
+}
+
+/// The number of an id written `prefix` + digits, as its digits without leading zeros (`""` for
+/// zero); `None` for any other id.
+pub fn id_number(prefix: char, id: &str) -> Option<&str> {
+    id.strip_prefix(prefix)
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .filter_map(|n| n.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{}", max.saturating_add(1))
+        .map(|n| n.trim_start_matches('0'))
+}
+
+/// `digits` + 1, in decimal (`digits` without leading zeros, `""` for zero).
+pub fn decimal_successor(digits: &str) -> String {
+    // Trailing 9s become 0s; the digit before them goes up by one (or a 1 is put in front).
+    let nines = digits.bytes().rev().take_while(|&d| d == b'9').count();
+    let keep = digits.len() - nines;
+    let mut out = digits.as_bytes()[..keep].to_vec();
+    match out.last_mut() {
+        Some(d) => *d += 1,
+        None => out.push(b'1'),
+    }
+    out.resize(keep.max(1) + nines, b'0');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -359,6 +385,17 @@ mod tests {
             "e8"
         );
         assert_eq!(next_id('b', std::iter::empty()), "b1");
+    }
+
+    #[test]
+    fn next_id_is_new_past_the_largest_u64() {
+        let max = format!("e{}", u64::MAX);
+        assert_eq!(
+            next_id('e', [max.as_str()].into_iter()),
+            "e18446744073709551616"
+        );
+        assert_eq!(next_id('e', ["e999", "e0100"].into_iter()), "e1000");
+        assert_eq!(next_id('e', ["e0", "e00"].into_iter()), "e1");
     }
 
     #[test]

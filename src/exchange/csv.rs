@@ -15,7 +15,7 @@
 use super::{RecordRef, records_in_time_order};
 use crate::diary::{
     Anesthetic, Diary, Entry, Extra, Num, Procedure, ProcedureKind, Retraction, Sedation, Side,
-    Timestamp,
+    Timestamp, decimal_successor, id_number,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -513,15 +513,20 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
     imported
 }
 
-/// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used so far).
+/// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used
+/// so far), counted in decimal without a limit, so the next id is always new.
 struct IdSequence {
     prefix: char,
-    last: u64,
+    /// The largest number seen, in decimal without leading zeros; empty for none (0).
+    last: String,
 }
 
 impl IdSequence {
     fn new<'a>(prefix: char, ids: impl Iterator<Item = &'a str>) -> Self {
-        let mut seq = IdSequence { prefix, last: 0 };
+        let mut seq = IdSequence {
+            prefix,
+            last: String::new(),
+        };
         for id in ids {
             seq.saw(id);
         }
@@ -530,17 +535,15 @@ impl IdSequence {
 
     /// Count `id` as used (same rule as [`crate::diary::next_id`]: the prefix, then digits only).
     fn saw(&mut self, id: &str) {
-        let number = id
-            .strip_prefix(self.prefix)
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|n| n.parse::<u64>().ok());
-        if let Some(n) = number {
-            self.last = self.last.max(n);
+        if let Some(n) = id_number(self.prefix, id)
+            && (n.len(), n) > (self.last.len(), self.last.as_str())
+        {
+            self.last = n.to_string();
         }
     }
 
     fn next(&mut self) -> String {
-        self.last = self.last.saturating_add(1);
+        self.last = decimal_successor(&self.last);
         format!("{}{}", self.prefix, self.last)
     }
 }

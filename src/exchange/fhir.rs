@@ -21,7 +21,8 @@
 //!
 //! Resources are listed Patient first, then the records in time order (as the CSV).
 //! FHIR strings may not hold control characters other than tab, CR and LF; any other is written
-//! as `\u{..}` text. Empty strings are left out (FHIR forbids them).
+//! as `\u{..}` text. Empty strings are left out (FHIR forbids them). Times keep their offset,
+//! except one beyond ±14:00 (valid RFC 3339, not a FHIR `dateTime`): that instant is written in UTC.
 
 use super::{RecordRef, records_in_time_order};
 use crate::diary::{Diary, Entry, Procedure, Timestamp};
@@ -145,9 +146,21 @@ fn content(text: &Option<String>) -> Option<String> {
         .map(fhir_string)
 }
 
+/// The widest offset a FHIR `dateTime` can hold: ±14:00 (RFC 3339 allows up to ±23:59).
+const FHIR_MAX_OFFSET_SECONDS: i32 = 14 * 3600;
+
 /// A FHIR `dateTime`: the diary's text when it already has the FHIR shape (it keeps the
-/// offset it was written with), else the canonical RFC 3339 form of the same time and offset.
+/// offset it was written with), else the canonical RFC 3339 form of the same time and offset;
+/// an offset beyond ±14:00, which FHIR cannot hold, gives the same instant in UTC.
 pub fn date_time(ts: &Timestamp) -> String {
+    let time = ts.time();
+    if time.offset().local_minus_utc().abs() > FHIR_MAX_OFFSET_SECONDS {
+        let utc = time.with_timezone(&chrono::Utc).fixed_offset();
+        // Years FHIR cannot write either (before 0001, after 9999): the diary's text stays.
+        if (1..=9999).contains(&chrono::Datelike::year(&utc)) {
+            return crate::time_input::format_rfc3339(&utc);
+        }
+    }
     let text = ts.text();
     if is_fhir_date_time(&text) {
         text

@@ -134,6 +134,48 @@ fn merge_keeps_ids_and_fills_empty_ones() {
     assert_eq!(d.patient_id(), Some("PT-9"));
 }
 
+/// Fresh ids must never repeat one already in the file, even past the largest `u64`: a
+/// saturating counter would hand out `e18446744073709551615` twice and the diary would no
+/// longer load (duplicate id).
+#[test]
+fn fresh_ids_never_repeat_an_id_at_the_end_of_u64() {
+    let max = format!("e{}", u64::MAX);
+    let mut d = parse_diary(
+        format!(
+            r#"{{"format":"paindiary","version":1,
+            "procedures":[{{"id":"b{}","at":"2026-11-20T09:30:00Z","anesthetic":"other"}}],
+            "entries":[{{"id":"{max}","at":"2026-11-20T09:00:00Z","score":1}}]}}"#,
+            u64::MAX
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    merge(&mut d, parse_csv(EXPECTED.as_bytes()).unwrap());
+    let ids: Vec<&str> = d.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            max.as_str(),
+            "e18446744073709551616",
+            "e18446744073709551617",
+            "e18446744073709551618"
+        ]
+    );
+    assert_eq!(d.procedures[1].id, "b18446744073709551616");
+    assert_eq!(parse_diary(&to_bytes(&d)).unwrap(), d);
+
+    // Kept ids with an empty one to fill: the same rule.
+    let csv = with_header(&format!(
+        "entry,{max},2026-11-20T09:00:00Z,1,,,,,,,,,,,,,\n\
+         entry,,2026-11-20T10:00:00Z,2,,,,,,,,,,,,,\n\
+         entry,e0099,2026-11-20T11:00:00Z,2,,,,,,,,,,,,,\n"
+    ));
+    let back = reimport(&csv);
+    let ids: Vec<&str> = back.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, [max.as_str(), "e18446744073709551616", "e0099"]);
+    assert_eq!(parse_diary(&to_bytes(&back)).unwrap(), back);
+}
+
 #[test]
 fn header_only_imports_nothing() {
     assert_eq!(
@@ -396,4 +438,20 @@ proptest! {
     fn any_bytes_give_records_or_an_error(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let _ = parse_csv(&bytes);
     }
+}
+
+#[test]
+fn id_sequence_counts_in_decimal() {
+    let mut seq = IdSequence::new('e', ["e9", "x99", "e", "e3b", "e007"].into_iter());
+    assert_eq!(seq.next(), "e10");
+    let mut seq = IdSequence::new('b', std::iter::empty());
+    assert_eq!(seq.next(), "b1");
+    assert_eq!(seq.next(), "b2");
+    let mut seq = IdSequence::new('e', ["e0", "e000"].into_iter());
+    assert_eq!(seq.next(), "e1");
+    let mut seq = IdSequence::new('e', ["e199", "e1099", "e999"].into_iter());
+    assert_eq!(seq.next(), "e1100");
+    let mut seq = IdSequence::new('e', ["e999"].into_iter());
+    assert_eq!(seq.next(), "e1000");
+    assert_eq!(seq.next(), "e1001");
 }

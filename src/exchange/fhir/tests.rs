@@ -228,3 +228,50 @@ fn date_times_have_the_fhir_shape() {
     assert!(!is_fhir_date_time("2026-11-20T16:30:00."));
     assert!(!is_fhir_date_time("2026-11-20T16:30Z"));
 }
+
+/// RFC 3339 allows offsets up to ±23:59; a FHIR dateTime only −14:00 to +14:00. Outside that
+/// range the same instant is written in UTC.
+#[test]
+fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
+    for ok in [
+        "2026-11-20T09:30:00+14:00",
+        "2026-11-20T09:30:00-14:00",
+        "2026-11-20T09:30:00+13:59",
+    ] {
+        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()), ok);
+    }
+    for (text, want) in [
+        ("2026-11-20T09:30:00+14:30", "2026-11-19T19:00:00+00:00"),
+        ("2026-11-20T09:30:00-23:59", "2026-11-21T09:29:00+00:00"),
+        (
+            "2026-11-20T09:30:00.25+20:00",
+            "2026-11-19T13:30:00.250+00:00",
+        ),
+    ] {
+        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), want, "{text}");
+    }
+    // No FHIR form exists when UTC leaves the years 0001–9999: the text stays as written.
+    for text in ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"] {
+        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), text);
+    }
+    let d = diary(
+        r#"{"format":"paindiary","version":1,
+        "procedures":[{"id":"b1","at":"2026-11-20T09:30:00+15:00","anesthetic":"lidocaine"}],
+        "entries":[{"id":"e1","at":"2026-11-20T09:00:00-18:00","score":7}]}"#,
+    );
+    let b = bundle(&d);
+    let r = resources(&b);
+    let times: Vec<&str> = r
+        .iter()
+        .map(|x| {
+            x.get("performedDateTime")
+                .or(x.get("effectiveDateTime"))
+                .and_then(Value::as_str)
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        times,
+        ["2026-11-19T18:30:00+00:00", "2026-11-21T03:00:00+00:00"]
+    );
+}
