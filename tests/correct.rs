@@ -238,3 +238,16 @@ fn correcting_a_diary_with_the_largest_id_keeps_it_loadable() {
     assert_eq!(ids(&env), [max.as_str(), "e18446744073709551616"]);
     env.ok(&["list", "--format", "json"]);
 }
+
+#[test]
+fn amend_and_retract_on_a_missing_diary_leave_nothing_behind() {
+    let env = Env::new();
+    env.fails(
+        &["amend", "e1", "--score", "3"],
+        1,
+        &["no such file", "paindiary init"],
+    );
+    env.fails(&["retract", "e1", "--reason", "x"], 1, &["no such file"]);
+    let left: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

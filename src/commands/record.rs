@@ -1,6 +1,6 @@
 //! Recording: `init`, `block` and `log`, and the locked read-modify-write they share.
 
-use super::context::{Context, parse_bytes, println, usage};
+use super::context::{Context, load, parse_bytes, println, usage};
 use crate::cli::{BlockArgs, LogArgs};
 use anyhow::Result;
 use chrono::{DateTime, Duration, FixedOffset};
@@ -26,6 +26,9 @@ pub fn modify<T>(
 ) -> Result<T> {
     if create {
         storage::ensure_parent_dir(&ctx.diary)?;
+    } else if !ctx.diary.exists() {
+        // Say that the diary is missing without leaving a lock file behind.
+        load(&ctx.diary)?;
     }
     let _lock = DiaryLock::acquire(&ctx.diary)?;
     let (mut diary, created) = match storage::read_diary(&ctx.diary) {
