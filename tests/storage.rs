@@ -2,7 +2,7 @@
 //! under SIGKILL.
 mod common;
 
-use common::{Env, SMALL_DIARY, leftover_temps, mode};
+use common::{Env, SMALL_DIARY, leftover_temps, mode, sha256};
 use std::collections::HashSet;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
@@ -88,6 +88,42 @@ fn a_held_lock_makes_a_writer_wait_then_succeed() {
     let status = child.wait().unwrap();
     assert!(status.success());
     assert_eq!(env.entries().len(), 3);
+}
+
+#[test]
+fn a_lock_not_obtained_is_exit_1_and_changes_nothing() {
+    let env = Env::new();
+    env.write_diary(SMALL_DIARY);
+    let before = sha256(&env.diary());
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(env.path("diary.json.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    for args in [&["log", "5"][..], &["block", "--anesthetic", "lidocaine"]] {
+        let out = env
+            .std_cmd(args)
+            .env("PAINDIARY_LOCK_TIMEOUT_MS", "200")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(err.contains("diary.json"), "{err}");
+        assert!(err.contains("lock"), "{err}");
+        assert_eq!(sha256(&env.diary()), before, "{args:?} changed the diary");
+    }
+    lock.unlock().unwrap();
+    let out = env
+        .std_cmd(&["log", "5"])
+        .env("PAINDIARY_LOCK_TIMEOUT_MS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PAINDIARY_LOCK_TIMEOUT_MS"));
 }
 
 #[test]

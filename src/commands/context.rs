@@ -8,6 +8,7 @@ use paindiary::diary::{Diary, parse_diary_owned};
 use paindiary::storage;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A mistake on the command line: exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub struct Context {
     pub diary: PathBuf,
     pub color: bool,
     pub now: DateTime<Local>,
+    /// How long a writer waits for another one (`PAINDIARY_LOCK_TIMEOUT_MS`, default 30 s).
+    pub lock_timeout: Duration,
 }
 
 impl Context {
@@ -38,6 +41,7 @@ impl Context {
             },
             color: use_color(cli.color),
             now: now()?,
+            lock_timeout: lock_timeout()?,
         })
     }
 
@@ -82,6 +86,22 @@ fn use_color(choice: Option<ColorChoice>) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
+    }
+}
+
+/// `PAINDIARY_LOCK_TIMEOUT_MS` (whole milliseconds), else the storage default of 30 s.
+fn lock_timeout() -> Result<Duration> {
+    match std::env::var("PAINDIARY_LOCK_TIMEOUT_MS") {
+        Ok(text) if !text.is_empty() => text
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| {
+                anyhow!(
+                    "PAINDIARY_LOCK_TIMEOUT_MS=\"{text}\" is not a whole number of milliseconds"
+                )
+            }),
+        _ => Ok(storage::LOCK_TIMEOUT),
     }
 }
 

@@ -30,7 +30,7 @@ pub fn modify<T>(
         // Say that the diary is missing without leaving a lock file behind.
         load(&ctx.diary)?;
     }
-    let _lock = DiaryLock::acquire(&ctx.diary)?;
+    let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
     let (mut diary, created) = match storage::read_diary(&ctx.diary) {
         Ok(bytes) => (parse_bytes(&ctx.name(), bytes)?, false),
         Err(e) if create && e.is_not_found() => (Diary::new(None), true),
