@@ -273,6 +273,10 @@ fn parse_english<Tz: TimeZone>(
     if longest_ascii_letter_run(lower) >= 16 {
         return Err(not_understood());
     }
+    // interim rolls `25:00` over into the next day; a clock time out of range is a mistake.
+    if lower.split_whitespace().any(bad_clock_time) {
+        return Err(not_understood());
+    }
     // Safety net: a panic inside the third-party parser becomes "not understood".
     // The default hook would still print the panic: silence it for this call only.
     let previous_hook = std::panic::take_hook();
@@ -285,6 +289,26 @@ fn parse_english<Tz: TimeZone>(
         Ok(Ok(t)) => Ok(t.fixed_offset()),
         _ => Err(not_understood()),
     }
+}
+
+/// A token written like a clock time (`25:00`, `9:75`, `10:30:99`) whose hour, minute or
+/// second is out of range.
+fn bad_clock_time(token: &str) -> bool {
+    let token = token.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let parts: Vec<&str> = token.split(':').collect();
+    if parts.len() < 2
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let limits = [23u32, 59, 59];
+    parts.len() > 3
+        || parts
+            .iter()
+            .zip(limits)
+            .any(|(p, max)| p.parse::<u32>().map_or(true, |v| v > max))
 }
 
 fn longest_ascii_letter_run(s: &str) -> usize {
@@ -770,6 +794,23 @@ mod tests {
         assert_eq!(format_rfc3339(&micro), "2026-11-20T09:30:00.000005-07:00");
         // Round trip through the parser.
         assert_eq!(parse_time(&format_rfc3339(&micro), &now()).unwrap(), micro);
+    }
+
+    #[test]
+    fn english_clock_times_out_of_range_are_refused() {
+        for input in [
+            "yesterday 25:00",
+            "today 9:75",
+            "yesterday 10:30:99",
+            "yesterday 24:00",
+        ] {
+            assert!(
+                matches!(parse_time(input, &now()), Err(TimeError::NotUnderstood(_))),
+                "{input}"
+            );
+        }
+        assert!(parse_time("yesterday 23:59", &now()).is_ok());
+        assert!(parse_time("yesterday 9:05pm", &now()).is_ok());
     }
 
     #[test]

@@ -17,14 +17,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub fn protocol_from(args: &ProtocolArgs) -> Result<Protocol> {
     let mut protocol = Protocol::named(&args.protocol).map_err(|e| usage(e.to_string()))?;
     if let Some(t) = &args.threshold {
-        let pct: f64 = t.trim().parse().map_err(|_| {
+        let wrong = || {
             usage(format!(
                 "--threshold must be a number greater than 0 and at most 100, not \"{t}\""
             ))
-        })?;
-        protocol = protocol
-            .with_threshold(pct)
-            .map_err(|e| usage(e.to_string()))?;
+        };
+        let pct: f64 = t.trim().parse().map_err(|_| wrong())?;
+        protocol = protocol.with_threshold(pct).map_err(|_| wrong())?;
     }
     if let Some(w) = &args.window {
         let minutes = parse_duration_minutes(w).map_err(|e| usage(format!("--window: {e}")))?;
