@@ -339,7 +339,7 @@ fn plot(
 
 /// The header of one block: id, agent, time, classification, peak relief, baseline, threshold.
 fn legend(block: &BlockEvaluation, evaluation: &Evaluation, color: bool) -> Vec<String> {
-    let at = block.at.time().format("%Y-%m-%d %H:%M %:z").to_string();
+    let at = super::display_time(&block.at);
     let class = block.classification.as_str();
     // "Block " + id + " (" + agent + ", " + time + "): " + classification.
     let fixed = 6 + 2 + block.anesthetic.as_str().len() + 2 + at.len() + 3 + class.len();

@@ -153,7 +153,7 @@ pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief]) -> String {
         }
         table.add_row([
             id,
-            e.at.time().format("%Y-%m-%d %H:%M %:z").to_string(),
+            super::display_time(&e.at),
             format!("{}", e.score),
             r.block
                 .map(|i| one_line(&diary.procedures[i].id))

@@ -7,10 +7,6 @@ use crate::evaluation::{Classification, Evaluation, FORMULA};
 use crate::time_input::format_minutes;
 use comfy_table::{Cell, Color};
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1} %", round1(v)))
-}
-
 fn classification_cell(c: Classification, color: bool) -> Cell {
     let cell = Cell::new(c.as_str());
     if !color {
@@ -44,14 +40,14 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
         .iter()
         .map(|b| BlockRow {
             id: one_line(&b.id),
-            at: b.at.time().format("%Y-%m-%d %H:%M %:z").to_string(),
+            at: super::display_time(&b.at),
             agent: b.anesthetic.as_str(),
             baseline: match b.baseline {
                 Some(v) => format!("{:.1} (n={})", round1(v), b.baseline_readings),
                 None => "none".into(),
             },
             post: b.post_readings.to_string(),
-            peak: pct(b.peak_relief_pct),
+            peak: super::display_pct(b.peak_relief_pct),
             sustained: b.sustained_readings.map_or("–".into(), |n| n.to_string()),
             lasted: match (b.relief_duration_minutes, b.relief_ongoing) {
                 (Some(m), Some(true)) => format!("{} +", format_minutes(m)),

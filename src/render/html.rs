@@ -6,8 +6,8 @@
 //! goes through [`escape`].
 
 use super::chart::tick_step;
-use super::round1;
 use super::sanitize::terminal_text;
+use super::{display_pct, display_time, round1};
 use crate::diary::{Diary, Entry, Procedure, Sedation};
 use crate::evaluation::{BlockEvaluation, Classification, Evaluation, FORMULA, fmt_pct};
 use crate::time_input::format_minutes;
@@ -87,20 +87,12 @@ fn class_span(c: Classification) -> String {
     format!("<span class=\"cls {0}\">{0}</span>", c.as_str())
 }
 
-fn time(t: &crate::diary::Timestamp) -> String {
-    t.time().format("%Y-%m-%d %H:%M %:z").to_string()
-}
-
 fn opt(text: &Option<String>) -> String {
     text.as_deref().map(escape).unwrap_or_default()
 }
 
 fn yes_no(v: bool) -> &'static str {
     if v { "yes" } else { "no" }
-}
-
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1} %", round1(v)))
 }
 
 /// A duration for people: whole hours as `24 h`, else `1h30m`.
@@ -167,7 +159,7 @@ fn summary(out: &mut String, evaluation: &Evaluation) {
     out.push_str(&format!(
         "<p>Latest block <strong>{}</strong> ({}): {}</p>\n",
         escape(&latest.id),
-        time(&latest.at),
+        display_time(&latest.at),
         class_span(latest.classification)
     ));
     out.push_str(&format!(
@@ -276,7 +268,7 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
     ));
     out.push_str(&format!(
         "<div class=\"columns\">\n<div>\n<h3>Procedure</h3>\n<dl class=\"facts\">\n<dt>Time</dt><dd>{}</dd>\n",
-        time(&b.at)
+        display_time(&b.at)
     ));
     if let Some(p) = diary.procedures.get(b.procedure) {
         out.push_str(&procedure_facts(p));
@@ -301,10 +293,10 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
     let peak_at = b
         .peak_at
         .as_ref()
-        .map_or(String::new(), |t| format!(" at {}", time(t)));
+        .map_or(String::new(), |t| format!(" at {}", display_time(t)));
     out.push_str(&format!(
         "<dt>Peak relief</dt><dd>{}{peak_at}</dd>\n",
-        pct(b.peak_relief_pct)
+        display_pct(b.peak_relief_pct)
     ));
     out.push_str(&format!(
         "<dt>Sustained</dt><dd>{}</dd>\n",
@@ -364,7 +356,7 @@ fn readings_table(out: &mut String, b: &BlockEvaluation, diary: &Diary) {
             "<tr{}><td>{}</td><td class=\"t\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{relief}</td><td>{role}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
             if run { " class=\"run\"" } else { "" },
             escape(&e.id),
-            time(&e.at),
+            display_time(&e.at),
             format_minutes(minutes),
             score(e.score),
             opt(&e.activity),
@@ -393,7 +385,7 @@ fn readings_table(out: &mut String, b: &BlockEvaluation, diary: &Diary) {
             out,
             e,
             r.minutes_after_block,
-            pct(r.relief_pct),
+            display_pct(r.relief_pct),
             role,
             r.in_run,
         );
@@ -435,7 +427,7 @@ fn svg_chart(b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) -> Str
             format!(
                 "{} {} baseline reading: score {}",
                 escape(&e.id),
-                time(&e.at),
+                display_time(&e.at),
                 score(e.score)
             ),
         ));
@@ -451,10 +443,10 @@ fn svg_chart(b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) -> Str
             format!(
                 "{} {} (+{}): score {}, relief {}",
                 escape(&e.id),
-                time(&e.at),
+                display_time(&e.at),
                 format_minutes(r.minutes_after_block),
                 score(r.score),
-                pct(r.relief_pct)
+                display_pct(r.relief_pct)
             ),
         ));
     }
@@ -640,7 +632,7 @@ fn diary_section(out: &mut String, diary: &Diary) {
         out.push_str(&format!(
             "<tr><td>{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             escape(&p.id),
-            time(&p.at),
+            display_time(&p.at),
             p.kind.as_str(),
             opt(&p.region),
             escape(&p.levels.join(", ")),
@@ -671,7 +663,7 @@ fn diary_section(out: &mut String, diary: &Diary) {
         let why = match &e.retracted {
             Some(r) => format!(
                 "{}{}",
-                time(&r.at),
+                display_time(&r.at),
                 r.reason
                     .as_deref()
                     .map_or(String::new(), |reason| format!(": {}", escape(reason)))
@@ -682,7 +674,7 @@ fn diary_section(out: &mut String, diary: &Diary) {
             "<tr{}><td>{}{amended}</td><td class=\"t\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{why}</td></tr>\n",
             if retracted { " class=\"retracted\"" } else { "" },
             cell(escape(&e.id)),
-            cell(time(&e.at)),
+            cell(display_time(&e.at)),
             cell(score(e.score)),
             cell(opt(&e.activity)),
             cell(e.relief.map_or(String::new(), |r| format!("{} %", fmt_pct(r)))),

@@ -11,6 +11,18 @@ pub mod round;
 pub mod sanitize;
 
 pub use round::round1;
+
+use crate::diary::Timestamp;
+
+/// A time for people: `2026-11-20 09:30 -07:00` (its own offset, no seconds).
+pub fn display_time(t: &Timestamp) -> String {
+    t.time().format("%Y-%m-%d %H:%M %:z").to_string()
+}
+
+/// A rounded percentage for people (`73.3 %`), `–` when there is none.
+pub fn display_pct(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| format!("{:.1} %", round1(v)))
+}
 pub use sanitize::terminal_text;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
