@@ -45,7 +45,7 @@ fn unknown_fields(known: &'static [&'static str]) -> impl Strategy<Value = Vec<(
 /// An RFC 3339 time with an offset (`Z` or ±hh:mm), optional fractional seconds.
 fn rfc3339() -> impl Strategy<Value = String> {
     (
-        0u32..=9999,
+        1u32..=9999,
         1u32..=12,
         1u32..=28,
         0u32..=23,
@@ -128,7 +128,7 @@ fn id_style() -> impl Strategy<Value = IdStyle> {
 fn put_id(map: &mut Map<String, Value>, prefix: char, i: usize, style: &IdStyle) -> Option<String> {
     let id = match style {
         IdStyle::Program => Some(format!("{prefix}{}", 3 * i + 1)),
-        IdStyle::Random(s) => Some(format!("{s}~{i}")),
+        IdStyle::Random(s) => Some(format!("{s}~{prefix}{i}")),
         IdStyle::Absent => return None,
         IdStyle::Null => {
             map.insert("id".into(), Value::Null);

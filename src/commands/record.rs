@@ -12,9 +12,16 @@ use paindiary::time_input::{format_minutes, parse_duration_minutes, parse_past_t
 
 /// `init`: an empty diary; an existing file is refused and left unchanged.
 pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
-    let diary = Diary::new(patient);
+    let diary = new_diary(patient);
     storage::create_new(&ctx.diary, &to_bytes(&diary))?;
     println(&format!("Created {}", ctx.name()))
+}
+
+/// A new, empty diary with a fresh random `uid` (SPEC §1: it names the diary in FHIR).
+pub fn new_diary(patient: Option<String>) -> Diary {
+    let mut diary = Diary::new(patient);
+    diary.uid = Some(uuid::Uuid::new_v4().to_string());
+    diary
 }
 
 /// Lock the diary, read it (or start one when `create` and it is missing), apply `change`,
@@ -33,7 +40,7 @@ pub fn modify<T>(
     let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
     let (mut diary, created) = match storage::read_diary(&ctx.diary) {
         Ok(bytes) => (parse_bytes(&ctx.name(), bytes)?, false),
-        Err(e) if create && e.is_not_found() => (Diary::new(None), true),
+        Err(e) if create && e.is_not_found() => (new_diary(None), true),
         Err(e) => return Err(e.into()),
     };
     let result = change(&mut diary)?;
@@ -64,10 +71,12 @@ pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
             region: args.region,
             levels: args.levels.into_iter().filter(|l| !l.is_empty()).collect(),
             side: args.side,
-            anesthetic: args.anesthetic,
+            anesthetic: Some(args.anesthetic),
             steroid: args.steroid,
             sedation: args.sedation,
             note: args.note,
+            retracted: None,
+            history: None,
             extra: Extra::default(),
         });
         Ok(id)

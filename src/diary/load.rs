@@ -33,7 +33,7 @@ pub enum LoadError {
     #[error(
         "version {version} of the diary format is newer than this paindiary supports (version {FORMAT_VERSION}); use a newer paindiary — the file was not read or changed"
     )]
-    NewerVersion { version: u64 },
+    NewerVersion { version: String },
 }
 
 fn located(path: &str, line: usize, column: usize, message: &str) -> String {
@@ -206,6 +206,7 @@ fn value_start(bytes: &[u8], line: usize, column: usize) -> (usize, usize) {
 struct DiaryWire {
     format: bool,
     version: bool,
+    uid: Option<String>,
     patient: Option<Patient>,
     procedures: Vec<Procedure>,
     entries: Vec<Entry>,
@@ -226,38 +227,43 @@ fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
         });
     }
     let mut diary = Diary {
+        uid: wire.uid,
         patient: wire.patient,
         procedures: wire.procedures,
         entries: wire.entries,
         extra: wire.extra,
     };
-    check_unique(
-        "procedures",
-        'b',
-        diary.procedures.iter().map(|p| p.id.as_str()),
-    )?;
-    check_unique("entries", 'e', diary.entries.iter().map(|e| e.id.as_str()))?;
+    check_unique(&diary)?;
     assign_missing_ids(&mut diary);
     diary.sort();
     Ok(diary)
 }
 
-fn check_unique<'a>(
-    list: &str,
-    prefix: char,
-    ids: impl Iterator<Item = &'a str> + Clone,
-) -> Result<(), LoadError> {
-    // Ids the program assigns (`e1`, `e2`, …) are checked in a bit set; others in a hash set.
-    let count = ids.clone().count();
-    let mut numbered = vec![0u64; count / 16 + 1];
-    let limit = numbered.len() * 64;
+/// Ids are unique in the whole file: across procedures and entries together (SPEC §1).
+fn check_unique(diary: &Diary) -> Result<(), LoadError> {
+    let ids = || {
+        let procedures = diary.procedures.iter().enumerate();
+        let entries = diary.entries.iter().enumerate();
+        procedures
+            .map(|(i, p)| ("procedures", i, p.id.as_str()))
+            .chain(entries.map(|(i, e)| ("entries", i, e.id.as_str())))
+    };
+    // Ids the program assigns (`b1`, `e2`, …) are checked in a bit set per prefix; others in a
+    // hash set.
+    let count = diary.procedures.len() + diary.entries.len();
+    let mut numbered = [vec![0u64; count / 16 + 1], vec![0u64; count / 16 + 1]];
+    let limit = numbered[0].len() * 64;
     let mut others: HashSet<&str> = HashSet::new();
-    for (i, id) in ids.clone().enumerate() {
-        let fresh = match assigned_number(id, prefix).filter(|&n| n < limit) {
-            Some(n) => {
+    for (list, i, id) in ids() {
+        let number = [('b', 0), ('e', 1)]
+            .into_iter()
+            .find_map(|(prefix, set)| assigned_number(id, prefix).map(|n| (n, set)))
+            .filter(|&(n, _)| n < limit);
+        let fresh = match number {
+            Some((n, set)) => {
                 let (word, bit) = (n / 64, 1u64 << (n % 64));
-                let fresh = numbered[word] & bit == 0;
-                numbered[word] |= bit;
+                let fresh = numbered[set][word] & bit == 0;
+                numbered[set][word] |= bit;
                 fresh
             }
             None => id.is_empty() || others.insert(id),
@@ -265,12 +271,19 @@ fn check_unique<'a>(
         if fresh {
             continue;
         }
-        let first = ids.clone().position(|other| other == id).unwrap_or(i);
+        let (first_list, first) = ids()
+            .find(|&(_, _, other)| other == id)
+            .map_or((list, i), |(l, j, _)| (l, j));
         return Err(LoadError::Invalid {
             path: format!("{list}[{i}].id"),
             message: format!(
-                "duplicate id \"{}\" (also at {list}[{first}].id)",
-                id.escape_debug()
+                "duplicate id \"{}\" (also at {first_list}[{first}].id{})",
+                id.escape_debug(),
+                if first_list == list {
+                    ""
+                } else {
+                    "; ids are unique across procedures and entries"
+                }
             ),
         });
     }
@@ -294,6 +307,7 @@ impl<'de> Deserialize<'de> for Diary {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = DiaryWire::deserialize(d)?;
         Ok(Diary {
+            uid: wire.uid,
             patient: wire.patient,
             procedures: wire.procedures,
             entries: wire.entries,
@@ -370,10 +384,22 @@ fn header_verdict(bytes: &[u8]) -> Option<LoadError> {
         Some(_) => return None, // the full parse names the bad value with its position
         None => {}
     }
-    match header.version.as_ref().and_then(Value::as_u64) {
-        Some(v) if v > FORMAT_VERSION => Some(LoadError::NewerVersion { version: v }),
-        _ => None,
-    }
+    // A whole number past the supported version, however large (`99999999999999999999999`
+    // would otherwise be reported as a floating-point number).
+    let Some(Value::Number(n)) = header.version.as_ref() else {
+        return None;
+    };
+    let text = n.to_string();
+    let digits = text.trim_start_matches('0');
+    let whole = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let newer = whole
+        && (digits.len() > 20
+            || digits
+                .parse::<u128>()
+                .is_ok_and(|v| v > u128::from(FORMAT_VERSION)));
+    newer.then(|| LoadError::NewerVersion {
+        version: digits.to_string(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -490,12 +516,19 @@ impl<'de> Visitor<'de> for Time {
         f.write_str("an RFC 3339 time with an offset, e.g. \"2026-11-20T09:30:00-07:00\"")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-        Timestamp::parse(v).ok_or_else(|| {
+        let ts = Timestamp::parse(v).ok_or_else(|| {
             E::custom(format_args!(
                 "\"{}\" is not an RFC 3339 time with an offset (e.g. \"2026-11-20T09:30:00-07:00\")",
                 v.escape_debug()
             ))
-        })
+        })?;
+        if ts.is_before_year_one() {
+            return Err(E::custom(format_args!(
+                "\"{}\" is before the year 0001, which paindiary does not accept",
+                v.escape_debug()
+            )));
+        }
+        Ok(ts)
     }
 }
 
@@ -732,6 +765,7 @@ impl<'de> Visitor<'de> for DiaryVisitor {
         let mut wire = DiaryWire {
             format: false,
             version: false,
+            uid: None,
             patient: None,
             procedures: Vec::new(),
             entries: Vec::new(),
@@ -748,6 +782,10 @@ impl<'de> Visitor<'de> for DiaryVisitor {
                     seen.mark(1, "version")?;
                     map.next_value_seed(Version)?;
                     wire.version = true;
+                }
+                "uid" => {
+                    seen.mark(5, "uid")?;
+                    wire.uid = map.next_value_seed(OptText)?;
                 }
                 "patient" => {
                     seen.mark(2, "patient")?;
@@ -873,6 +911,8 @@ impl<'de> Deserialize<'de> for Procedure {
                 let mut steroid = false;
                 let mut sedation = Sedation::None;
                 let mut note = None;
+                let mut retracted = None;
+                let mut history = None;
                 let mut extra = Extra::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     match key.0.as_ref() {
@@ -902,7 +942,9 @@ impl<'de> Deserialize<'de> for Procedure {
                         }
                         "anesthetic" => {
                             seen.mark(6, "anesthetic")?;
-                            anesthetic = Some(map.next_value_seed(choice::<Anesthetic>())?);
+                            anesthetic = Some(
+                                map.next_value_seed(OptChoice::<Anesthetic>(Default::default()))?,
+                            );
                         }
                         "steroid" => {
                             seen.mark(7, "steroid")?;
@@ -916,9 +958,28 @@ impl<'de> Deserialize<'de> for Procedure {
                             seen.mark(9, "note")?;
                             note = map.next_value_seed(OptText)?;
                         }
+                        "retracted" => {
+                            seen.mark(10, "retracted")?;
+                            retracted = map.next_value::<Option<Retraction>>()?.map(Box::new);
+                        }
+                        "history" => {
+                            seen.mark(11, "history")?;
+                            history = map.next_value_seed(History)?;
+                        }
                         _ => keep_unknown(&mut map, &mut extra, key.0)?,
                     }
                 }
+                // A block needs its agent; an RFA may leave it out or null.
+                let anesthetic = match (anesthetic, kind.is_block()) {
+                    (Some(Some(a)), _) => Some(a),
+                    (Some(None), true) => {
+                        return Err(A::Error::custom(
+                            "a block needs its anesthetic (one of lidocaine, bupivacaine, ropivacaine, other); only a radiofrequency-ablation may leave it null",
+                        ));
+                    }
+                    (None, true) => return Err(A::Error::missing_field("anesthetic")),
+                    (_, false) => None,
+                };
                 Ok(Procedure {
                     id: id.unwrap_or_default(),
                     kind,
@@ -926,10 +987,12 @@ impl<'de> Deserialize<'de> for Procedure {
                     region,
                     levels,
                     side,
-                    anesthetic: anesthetic.ok_or_else(|| A::Error::missing_field("anesthetic"))?,
+                    anesthetic,
                     steroid,
                     sedation,
                     note,
+                    retracted,
+                    history,
                     extra,
                 })
             }

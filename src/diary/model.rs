@@ -66,6 +66,12 @@ impl Timestamp {
         Some(ts)
     }
 
+    /// True when the written (local) date is before the year 0001 (SPEC §1: refused).
+    pub fn is_before_year_one(&self) -> bool {
+        use chrono::Datelike;
+        self.time.year() < 1
+    }
+
     pub fn time(&self) -> &DateTime<FixedOffset> {
         &self.time
     }
@@ -164,8 +170,21 @@ text_enum!(
         IntraArticularFacet => "intra-articular-facet",
         Sacroiliac => "sacroiliac",
         Other => "other",
+        RadiofrequencyAblation => "radiofrequency-ablation",
     }
 );
+
+impl ProcedureKind {
+    /// Every kind but `radiofrequency-ablation` is a diagnostic block (SPEC §3).
+    pub fn is_block(self) -> bool {
+        self != ProcedureKind::RadiofrequencyAblation
+    }
+
+    /// The diagnostic block kinds, in the order the spec lists them.
+    pub fn blocks() -> impl Iterator<Item = ProcedureKind> {
+        Self::ALL.iter().copied().filter(|k| k.is_block())
+    }
+}
 
 text_enum!(
     /// The local anaesthetic used for the block.
@@ -210,7 +229,7 @@ pub struct Patient {
     pub extra: Extra,
 }
 
-/// A diagnostic block (or other procedure) with the time it was done.
+/// A diagnostic block or a radiofrequency ablation, with the time it was done.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Procedure {
     pub id: String,
@@ -219,11 +238,26 @@ pub struct Procedure {
     pub region: Option<String>,
     pub levels: Vec<String>,
     pub side: Option<Side>,
-    pub anesthetic: Anesthetic,
+    /// Required for a block (the loader checks it); optional for an RFA.
+    pub anesthetic: Option<Anesthetic>,
     pub steroid: bool,
     pub sedation: Sedation,
     pub note: Option<String>,
+    pub retracted: Option<Box<Retraction>>,
+    /// Earlier values replaced by `amend`, oldest first (objects).
+    pub history: Option<Vec<Map<String, Value>>>,
     pub extra: Extra,
+}
+
+impl Procedure {
+    pub fn is_retracted(&self) -> bool {
+        self.retracted.is_some()
+    }
+
+    /// A diagnostic block (anything but an RFA).
+    pub fn is_block(&self) -> bool {
+        self.kind.is_block()
+    }
 }
 
 /// Why an entry was withdrawn; the entry stays in the file.
@@ -272,6 +306,8 @@ impl Entry {
 /// One diary: one diagnostic work-up of one index pain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diary {
+    /// A random UUID written when the program creates a diary; names it in FHIR (SPEC §1, §5).
+    pub uid: Option<String>,
     pub patient: Option<Patient>,
     pub procedures: Vec<Procedure>,
     pub entries: Vec<Entry>,
@@ -288,6 +324,7 @@ impl Diary {
     /// An empty diary, optionally for a patient id.
     pub fn new(patient_id: Option<String>) -> Self {
         Diary {
+            uid: None,
             patient: patient_id.map(|id| Patient {
                 id: Some(id),
                 extra: Extra::default(),
@@ -312,14 +349,20 @@ impl Diary {
         }
     }
 
-    /// The next unused procedure id (`b1`, `b2`, …).
-    pub fn next_procedure_id(&self) -> String {
-        next_id('b', self.procedures.iter().map(|p| p.id.as_str()))
+    /// Every id in the file, procedures then entries.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        let procedures = self.procedures.iter().map(|p| p.id.as_str());
+        procedures.chain(self.entries.iter().map(|e| e.id.as_str()))
     }
 
-    /// The next unused entry id (`e1`, `e2`, …).
+    /// The next unused procedure id (`b1`, `b2`, …): unused in the whole file (SPEC §1).
+    pub fn next_procedure_id(&self) -> String {
+        next_id('b', self.ids())
+    }
+
+    /// The next unused entry id (`e1`, `e2`, …): unused in the whole file (SPEC §1).
     pub fn next_entry_id(&self) -> String {
-        next_id('e', self.entries.iter().map(|e| e.id.as_str()))
+        next_id('e', self.ids())
     }
 
     /// Insert a procedure at its place in time (after any at the same instant).

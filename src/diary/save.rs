@@ -45,10 +45,16 @@ impl Serialize for Procedure {
         map.serialize_entry("region", &self.region)?;
         map.serialize_entry("levels", &self.levels)?;
         map.serialize_entry("side", &self.side.map(|s| s.as_str()))?;
-        map.serialize_entry("anesthetic", self.anesthetic.as_str())?;
+        map.serialize_entry("anesthetic", &self.anesthetic.map(|a| a.as_str()))?;
         map.serialize_entry("steroid", &self.steroid)?;
         map.serialize_entry("sedation", self.sedation.as_str())?;
         map.serialize_entry("note", &self.note)?;
+        if let Some(r) = &self.retracted {
+            map.serialize_entry("retracted", r)?;
+        }
+        if let Some(h) = &self.history {
+            map.serialize_entry("history", h)?;
+        }
         extra(&mut map, &self.extra)?;
         map.end()
     }
@@ -109,6 +115,10 @@ pub fn to_bytes(diary: &Diary) -> Vec<u8> {
     push_field(&mut out, "format", &FORMAT_NAME);
     out.extend_from_slice(b",\n");
     push_field(&mut out, "version", &FORMAT_VERSION);
+    if let Some(uid) = &diary.uid {
+        out.extend_from_slice(b",\n");
+        push_field(&mut out, "uid", uid);
+    }
     if let Some(patient) = &diary.patient {
         out.extend_from_slice(b",\n");
         push_field(&mut out, "patient", patient);

@@ -260,7 +260,13 @@ fn newer_version_is_refused_whatever_follows() {
         r#"{"entries":{"x":1},"version":2,"format":"paindiary","more":[}"#,
         r#"{"format":"paindiary","version":2}"#,
     ] {
-        assert_eq!(err(text), LoadError::NewerVersion { version: 2 }, "{text}");
+        assert_eq!(
+            err(text),
+            LoadError::NewerVersion {
+                version: "2".into()
+            },
+            "{text}"
+        );
     }
     assert!(
         err(r#"{"format":"paindiary","version":2}"#)
@@ -305,4 +311,109 @@ fn a_bom_and_nulls_are_accepted() {
     let d = parse_diary(&bytes).unwrap();
     assert!(d.patient.is_none());
     assert!(!d.entries[0].is_retracted());
+}
+
+#[test]
+fn a_version_too_large_for_any_integer_type_is_still_newer() {
+    let e = err(r#"{"format":"paindiary","version":99999999999999999999999}"#);
+    assert_eq!(
+        e,
+        LoadError::NewerVersion {
+            version: "99999999999999999999999".into()
+        }
+    );
+    assert!(
+        e.to_string().contains("newer than this paindiary supports"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("floating"), "{e}");
+}
+
+const V1: &str = r#"{"format":"paindiary","version":1,"#;
+
+#[test]
+fn an_rfa_needs_no_anesthetic_but_a_block_does() {
+    let rfa = format!(
+        r#"{V1}"procedures":[{{"id":"b1","kind":"radiofrequency-ablation","at":"2026-11-20T09:00:00Z"}},{{"id":"b2","kind":"radiofrequency-ablation","at":"2026-11-21T09:00:00Z","anesthetic":null}}]}}"#
+    );
+    let d = parse_diary(rfa.as_bytes()).unwrap();
+    assert!(
+        d.procedures
+            .iter()
+            .all(|p| p.anesthetic.is_none() && !p.is_block())
+    );
+    let again = parse_diary(&to_bytes(&d)).unwrap();
+    assert_eq!(again, d);
+
+    let null = format!(
+        r#"{V1}"procedures":[{{"id":"b1","kind":"sacroiliac","at":"2026-11-20T09:00:00Z","anesthetic":null}}]}}"#
+    );
+    let e = err(&null).to_string();
+    assert!(e.starts_with("procedures[0]"), "{e}");
+    assert!(e.contains("a block needs its anesthetic"), "{e}");
+    let missing = format!(r#"{V1}"procedures":[{{"id":"b1","at":"2026-11-20T09:00:00Z"}}]}}"#);
+    assert!(
+        err(&missing)
+            .to_string()
+            .contains("missing field `anesthetic`")
+    );
+}
+
+#[test]
+fn a_retracted_procedure_and_the_uid_survive_a_rewrite() {
+    let text = format!(
+        r#"{V1}"uid":"5f0c6f7e-9d1a-4a57-9b0e-2c1f8f3b7a11","procedures":[{{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","retracted":{{"at":"2026-11-21T09:00:00Z","reason":"wrong day","by":"nurse"}},"history":[{{"amended_at":"2026-11-20T10:00:00Z","side":"left"}}]}}]}}"#
+    );
+    let d = parse_diary(text.as_bytes()).unwrap();
+    assert_eq!(
+        d.uid.as_deref(),
+        Some("5f0c6f7e-9d1a-4a57-9b0e-2c1f8f3b7a11")
+    );
+    let p = &d.procedures[0];
+    assert!(p.is_retracted());
+    assert_eq!(
+        p.retracted.as_ref().unwrap().reason.as_deref(),
+        Some("wrong day")
+    );
+    assert_eq!(p.history.as_ref().map(Vec::len), Some(1));
+    let out = String::from_utf8(to_bytes(&d)).unwrap();
+    assert!(out.contains(r#""by":"nurse""#), "{out}");
+    assert!(out.contains(r#""uid": "5f0c6f7e"#), "{out}");
+    assert_eq!(parse_diary(out.as_bytes()).unwrap(), d);
+    let bad = format!(
+        r#"{V1}"procedures":[{{"id":"b1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine","retracted":{{"at":"2026-11-21T09:00:00Z"}}}}]}}"#
+    );
+    assert!(err(&bad).to_string().contains("procedures[0].retracted"));
+    assert!(
+        err(&format!(r#"{V1}"uid":7}}"#))
+            .to_string()
+            .starts_with("uid (line 1")
+    );
+}
+
+#[test]
+fn ids_are_unique_across_procedures_and_entries() {
+    let text = format!(
+        r#"{V1}"procedures":[{{"id":"e1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine"}}],"entries":[{{"id":"e1","at":"2026-11-20T08:00:00Z","score":5}}]}}"#
+    );
+    assert_eq!(
+        err(&text).to_string(),
+        "entries[0].id: duplicate id \"e1\" (also at procedures[0].id; ids are unique across procedures and entries)"
+    );
+    let swapped = format!(
+        r#"{V1}"procedures":[{{"id":"e1","at":"2026-11-20T09:00:00Z","anesthetic":"lidocaine"}}],"entries":[{{"id":"b1","at":"2026-11-20T08:00:00Z","score":5}}]}}"#
+    );
+    let d = parse_diary(swapped.as_bytes()).unwrap();
+    assert_eq!(d.next_entry_id(), "e2");
+    assert_eq!(d.next_procedure_id(), "b2");
+}
+
+#[test]
+fn years_before_0001_are_refused() {
+    let text = format!(r#"{V1}"entries":[{{"id":"e1","at":"0000-12-31T23:00:00Z","score":5}}]}}"#);
+    let e = err(&text).to_string();
+    assert!(e.starts_with("entries[0].at (line 1, column"), "{e}");
+    assert!(e.contains("before the year 0001"), "{e}");
+    let ok = format!(r#"{V1}"entries":[{{"id":"e1","at":"0001-01-01T00:00:00Z","score":5}}]}}"#);
+    assert!(parse_diary(ok.as_bytes()).is_ok());
 }

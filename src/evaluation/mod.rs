@@ -153,7 +153,8 @@ fn measure_block(
         procedure: timeline.blocks[k],
         id: proc.id.clone(),
         at: proc.at.clone(),
-        anesthetic: proc.anesthetic,
+        // A loaded block always has its agent (SPEC §1); one built in memory may not.
+        anesthetic: proc.anesthetic.unwrap_or(Anesthetic::Other),
         baseline,
         baseline_readings: base_range.len(),
         baseline_entries: base_range.map(|j| timeline.entries[j]).collect(),

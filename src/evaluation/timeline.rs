@@ -19,7 +19,9 @@ pub struct Timeline<'a> {
 
 impl<'a> Timeline<'a> {
     pub fn new(diary: &'a Diary) -> Self {
-        let mut blocks: Vec<usize> = (0..diary.procedures.len()).collect();
+        let mut blocks: Vec<usize> = (0..diary.procedures.len())
+            .filter(|&i| diary.procedures[i].is_block() && !diary.procedures[i].is_retracted())
+            .collect();
         if !blocks.is_sorted_by_key(|&i| diary.procedures[i].at.instant()) {
             blocks.sort_by_key(|&i| diary.procedures[i].at.instant());
         }

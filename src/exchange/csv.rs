@@ -62,14 +62,7 @@ const RETRACTED_AT: usize = 15;
 const RETRACTED_REASON: usize = 16;
 
 /// Columns that only entries use, and only procedures use.
-const ENTRY_ONLY: [usize; 6] = [
-    SCORE,
-    ACTIVITY,
-    RELIEF,
-    MEDICATION,
-    RETRACTED_AT,
-    RETRACTED_REASON,
-];
+const ENTRY_ONLY: [usize; 4] = [SCORE, ACTIVITY, RELIEF, MEDICATION];
 const PROCEDURE_ONLY: [usize; 7] = [KIND, REGION, LEVELS, SIDE, ANESTHETIC, STEROID, SEDATION];
 
 /// The diary as CSV text.
@@ -115,10 +108,21 @@ fn procedure_row(p: &Procedure) -> [String; 17] {
     row[REGION] = text(&p.region);
     row[LEVELS] = p.levels.join(";");
     row[SIDE] = p.side.map(|s| s.as_str().to_string()).unwrap_or_default();
-    row[ANESTHETIC] = p.anesthetic.as_str().into();
+    row[ANESTHETIC] = p
+        .anesthetic
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_default();
     row[STEROID] = p.steroid.to_string();
     row[SEDATION] = p.sedation.as_str().into();
+    retraction_cells(&mut row, p.retracted.as_deref());
     row
+}
+
+fn retraction_cells(row: &mut [String; 17], retracted: Option<&Retraction>) {
+    if let Some(r) = retracted {
+        row[RETRACTED_AT] = r.at.text();
+        row[RETRACTED_REASON] = text(&r.reason);
+    }
 }
 
 fn entry_row(e: &Entry) -> [String; 17] {
@@ -131,10 +135,7 @@ fn entry_row(e: &Entry) -> [String; 17] {
     row[RELIEF] = e.relief.map(num).unwrap_or_default();
     row[MEDICATION] = text(&e.medication);
     row[NOTE] = text(&e.note);
-    if let Some(r) = &e.retracted {
-        row[RETRACTED_AT] = r.at.text();
-        row[RETRACTED_REASON] = text(&r.reason);
-    }
+    retraction_cells(&mut row, e.retracted.as_deref());
     row
 }
 
@@ -378,9 +379,11 @@ fn parse_procedure(cells: &[&str]) -> CellResult<Procedure> {
             return Err((STEROID, format!("{} is not true or false", shown(other))));
         }
     };
+    let kind = choice(cells, KIND)?.unwrap_or(ProcedureKind::MedialBranchBlock);
+    let anesthetic = choice::<Anesthetic>(cells, ANESTHETIC)?;
     Ok(Procedure {
         id: cells[ID].to_string(),
-        kind: choice(cells, KIND)?.unwrap_or(ProcedureKind::MedialBranchBlock),
+        kind,
         at: required(time(cells, AT)?, AT, "a procedure")?,
         region: opt_text(cells, REGION),
         levels: match cells[LEVELS] {
@@ -388,37 +391,45 @@ fn parse_procedure(cells: &[&str]) -> CellResult<Procedure> {
             levels => levels.split(';').map(str::to_string).collect(),
         },
         side: choice::<Side>(cells, SIDE)?,
-        anesthetic: required(
-            choice::<Anesthetic>(cells, ANESTHETIC)?,
-            ANESTHETIC,
-            "a procedure",
-        )?,
+        anesthetic: match kind.is_block() {
+            true => Some(required(anesthetic, ANESTHETIC, "a block")?),
+            false => anesthetic,
+        },
         steroid,
         sedation: choice(cells, SEDATION)?.unwrap_or(Sedation::None),
         note: opt_text(cells, NOTE),
+        retracted: retraction(cells)?,
+        history: None,
         extra: Extra::default(),
     })
 }
 
+/// The `retracted_at` / `retracted_reason` cells of a row.
+fn retraction(cells: &[&str]) -> CellResult<Option<Box<Retraction>>> {
+    Ok(
+        match (
+            time(cells, RETRACTED_AT)?,
+            opt_text(cells, RETRACTED_REASON),
+        ) {
+            (Some(at), reason) => Some(Box::new(Retraction {
+                at,
+                reason,
+                extra: Extra::default(),
+            })),
+            (None, Some(_)) => {
+                return Err((
+                    RETRACTED_AT,
+                    "a retraction reason needs the time of the retraction here".into(),
+                ));
+            }
+            (None, None) => None,
+        },
+    )
+}
+
 fn parse_entry(cells: &[&str]) -> CellResult<Entry> {
     must_be_empty(cells, &PROCEDURE_ONLY, "an entry")?;
-    let retracted = match (
-        time(cells, RETRACTED_AT)?,
-        opt_text(cells, RETRACTED_REASON),
-    ) {
-        (Some(at), reason) => Some(Box::new(Retraction {
-            at,
-            reason,
-            extra: Extra::default(),
-        })),
-        (None, Some(_)) => {
-            return Err((
-                RETRACTED_AT,
-                "a retraction reason needs the time of the retraction here".into(),
-            ));
-        }
-        (None, None) => None,
-    };
+    let retracted = retraction(cells)?;
     Ok(Entry {
         id: cells[ID].to_string(),
         at: required(time(cells, AT)?, AT, "an entry")?,

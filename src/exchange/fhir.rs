@@ -239,7 +239,7 @@ fn procedure(p: &Procedure, subject: Option<&Value>) -> Value {
     }
     let mut notes = vec![annotation(format!(
         "anesthetic: {}; steroid: {}; sedation: {}",
-        p.anesthetic,
+        p.anesthetic.map_or("none recorded", |a| a.as_str()),
         if p.steroid { "yes" } else { "no" },
         p.sedation
     ))];

@@ -248,7 +248,7 @@ fn procedure_facts(p: &Procedure) -> String {
     }
     out.push_str(&format!(
         "<dt>Agent</dt><dd>{}{}</dd>\n<dt>Sedation</dt><dd>{}</dd>\n",
-        p.anesthetic.as_str(),
+        p.anesthetic.map_or("–", |a| a.as_str()),
         if p.steroid { " with steroid" } else { "" },
         p.sedation.as_str()
     ));
@@ -637,7 +637,7 @@ fn diary_section(out: &mut String, diary: &Diary) {
             opt(&p.region),
             escape(&p.levels.join(", ")),
             p.side.map_or("", |s| s.as_str()),
-            p.anesthetic.as_str(),
+            p.anesthetic.map_or("", |a| a.as_str()),
             yes_no(p.steroid),
             if p.sedation == Sedation::None { "none" } else { p.sedation.as_str() },
             opt(&p.note),

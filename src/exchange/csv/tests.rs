@@ -221,11 +221,11 @@ fn errors_name_row_and_column() {
         ),
         (
             "procedure,b1,2026-11-20T09:00:00Z,,,,,,lumbar-rfa,,,,lidocaine,false,none,,",
-            "row 2, column 9 (kind): \"lumbar-rfa\" is not a known kind (expected one of medial-branch-block, lateral-branch-block, genicular-nerve-block, intra-articular-facet, sacroiliac, other)",
+            "row 2, column 9 (kind): \"lumbar-rfa\" is not a known kind (expected one of medial-branch-block, lateral-branch-block, genicular-nerve-block, intra-articular-facet, sacroiliac, other, radiofrequency-ablation)",
         ),
         (
             "procedure,b1,2026-11-20T09:00:00Z,,,,,,,,,,,false,none,,",
-            "row 2, column 13 (anesthetic): a procedure row needs a value here",
+            "row 2, column 13 (anesthetic): a block row needs a value here",
         ),
         (
             "procedure,b1,2026-11-20T09:00:00Z,,,,,,,,,,lidocaine,yes,none,,",
@@ -357,7 +357,9 @@ fn any_procedure() -> impl Strategy<Value = Procedure> {
                 region,
                 levels,
                 side: side.map(|s| Side::ALL[s]),
-                anesthetic: Anesthetic::ALL[anesthetic],
+                anesthetic: Some(Anesthetic::ALL[anesthetic]),
+                retracted: None,
+                history: None,
                 steroid,
                 sedation: Sedation::ALL[sedation],
                 note,
