@@ -7,6 +7,7 @@ mod entry_relief;
 mod next_step;
 mod protocol;
 mod relief_run;
+mod target;
 mod timeline;
 
 pub use baseline::{FORMULA, relief_pct};
@@ -18,6 +19,7 @@ pub use protocol::{
     MIN_POST_READINGS, MIN_SUSTAINED, PROTOCOLS, Protocol, ProtocolError,
 };
 pub use relief_run::meets;
+pub use target::{Target, same_target};
 
 use crate::diary::{Anesthetic, Diary, Timestamp};
 use baseline::{PreviousBlock, baseline_readings, mean_score};

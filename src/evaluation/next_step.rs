@@ -9,6 +9,12 @@ pub enum NextStep {
     RepeatBlock,
     Rfa,
     FurtherWorkup,
+    /// Keep logging (the window is open, or an RFA is healing or being followed up).
+    ContinueDiary,
+    /// A clinician looks at the case before any procedure.
+    ClinicianReview,
+    /// Repeat the radiofrequency ablation (after a durable result).
+    RepeatRfa,
 }
 
 impl NextStep {
@@ -17,6 +23,9 @@ impl NextStep {
             NextStep::RepeatBlock => "repeat-block",
             NextStep::Rfa => "rfa",
             NextStep::FurtherWorkup => "further-workup",
+            NextStep::ContinueDiary => "continue-diary",
+            NextStep::ClinicianReview => "clinician-review",
+            NextStep::RepeatRfa => "repeat-rfa",
         }
     }
 
@@ -26,6 +35,9 @@ impl NextStep {
             NextStep::RepeatBlock => "repeat the block",
             NextStep::Rfa => "radiofrequency ablation",
             NextStep::FurtherWorkup => "further work-up",
+            NextStep::ContinueDiary => "continue the diary",
+            NextStep::ClinicianReview => "clinician review",
+            NextStep::RepeatRfa => "repeat the radiofrequency ablation",
         }
     }
 }
