@@ -156,6 +156,24 @@ fn a_symlinked_diary_is_written_through_to_its_target() {
     assert!(!env.path("diary.json.bak").exists());
     assert!(!env.path("diary.json.lock").exists());
     assert!(leftover_temps(&env.path("real"), "pain.json").is_empty());
+    // `report --output` refuses the target's backup and lock as it does the diary's.
+    for name in [
+        "real/pain.json.bak",
+        "real/pain.json.lock",
+        "real/pain.json",
+    ] {
+        let before = sha256(&env.path(name));
+        let out = env
+            .pd(&["report", "--output", env.path(name).to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            stderr_of(&out).contains("refusing to write the report over"),
+            "{name}"
+        );
+        assert_eq!(sha256(&env.path(name)), before, "{name}");
+    }
 }
 
 #[test]

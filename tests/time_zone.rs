@@ -19,16 +19,52 @@ fn stored_at(tz: &str, at: &str) -> String {
 fn local_times_at_daylight_saving_changes_are_stored_with_the_right_offset() {
     for (tz, at, expected) in [
         // Once only, after the autumn change: standard time (issue 13 found -06:00).
-        ("America/Denver", "2026-11-01 02:00", "2026-11-01T02:00:00-07:00"),
+        (
+            "America/Denver",
+            "2026-11-01 02:00",
+            "2026-11-01T02:00:00-07:00",
+        ),
         // Twice: the earlier instant (daylight-saving time).
-        ("America/Denver", "2026-11-01 01:30", "2026-11-01T01:30:00-06:00"),
-        ("America/Denver", "2026-11-01 01:00", "2026-11-01T01:00:00-06:00"),
-        ("America/Denver", "2026-03-08 03:00", "2026-03-08T03:00:00-06:00"),
-        ("America/Denver", "2026-03-08 01:59", "2026-03-08T01:59:00-07:00"),
-        ("Europe/Berlin", "2026-10-25 03:00", "2026-10-25T03:00:00+01:00"),
-        ("Europe/Berlin", "2026-10-25 02:30", "2026-10-25T02:30:00+02:00"),
-        ("Australia/Sydney", "2026-04-05 02:30", "2026-04-05T02:30:00+11:00"),
-        ("Australia/Sydney", "2026-04-05 03:00", "2026-04-05T03:00:00+10:00"),
+        (
+            "America/Denver",
+            "2026-11-01 01:30",
+            "2026-11-01T01:30:00-06:00",
+        ),
+        (
+            "America/Denver",
+            "2026-11-01 01:00",
+            "2026-11-01T01:00:00-06:00",
+        ),
+        (
+            "America/Denver",
+            "2026-03-08 03:00",
+            "2026-03-08T03:00:00-06:00",
+        ),
+        (
+            "America/Denver",
+            "2026-03-08 01:59",
+            "2026-03-08T01:59:00-07:00",
+        ),
+        (
+            "Europe/Berlin",
+            "2026-10-25 03:00",
+            "2026-10-25T03:00:00+01:00",
+        ),
+        (
+            "Europe/Berlin",
+            "2026-10-25 02:30",
+            "2026-10-25T02:30:00+02:00",
+        ),
+        (
+            "Australia/Sydney",
+            "2026-04-05 02:30",
+            "2026-04-05T02:30:00+11:00",
+        ),
+        (
+            "Australia/Sydney",
+            "2026-04-05 03:00",
+            "2026-04-05T03:00:00+10:00",
+        ),
     ] {
         assert_eq!(stored_at(tz, at), expected, "{tz} {at}");
     }
@@ -51,7 +87,11 @@ fn a_local_time_in_a_gap_is_refused_and_shows_the_gap() {
         let env = Env::new();
         env.write_diary(SMALL_DIARY);
         let before = sha256(&env.diary());
-        let out = env.pd(&["log", "5", "--at", at]).env("TZ", tz).output().unwrap();
+        let out = env
+            .pd(&["log", "5", "--at", at])
+            .env("TZ", tz)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{tz} {at}");
         assert_eq!(
             stderr_of(&out),
@@ -100,8 +140,14 @@ fn a_date_without_a_clock_time_is_refused() {
         .iter()
         .map(|e| e["at"].as_str().unwrap().to_string())
         .collect();
-    assert!(ats.contains(&"2026-11-19T15:00:00-07:00".to_string()), "{ats:?}");
-    assert!(ats.contains(&"2026-11-17T15:00:00-07:00".to_string()), "{ats:?}");
+    assert!(
+        ats.contains(&"2026-11-19T15:00:00-07:00".to_string()),
+        "{ats:?}"
+    );
+    assert!(
+        ats.contains(&"2026-11-17T15:00:00-07:00".to_string()),
+        "{ats:?}"
+    );
 }
 
 /// Runs `log 5 --at '2026-11-01 02:00'` with `TZ=value`; it must finish quickly, warn once,
@@ -115,8 +161,16 @@ fn unusable_tz(value: &str, reason: &str) {
         .timeout(Duration::from_secs(10))
         .output()
         .unwrap();
-    assert!(start.elapsed() < Duration::from_secs(5), "TZ={value}: too slow");
-    assert_eq!(out.status.code(), Some(0), "TZ={value}: {}", stderr_of(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "TZ={value}: too slow"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "TZ={value}: {}",
+        stderr_of(&out)
+    );
     let warning = format!(
         "paindiary: warning: TZ=\"{value}\" cannot be used ({reason}); local times are in UTC\n"
     );
@@ -137,7 +191,10 @@ fn an_unusable_tz_warns_once_never_hangs_and_uses_utc() {
     );
     // A FIFO nobody writes to.
     let fifo = dir.path().join("fifo");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     unusable_tz(fifo.to_str().unwrap(), "it is not a regular file");
     // A huge (sparse) file and an invalid one.
@@ -165,8 +222,16 @@ fn usable_tz_forms_give_no_warning() {
     for (tz, tzdir, expected) in [
         ("Europe/Berlin", None, "2026-10-25T03:00:00+01:00"),
         (":Europe/Berlin", None, "2026-10-25T03:00:00+01:00"),
-        ("/usr/share/zoneinfo/Europe/Berlin", None, "2026-10-25T03:00:00+01:00"),
-        ("CET-1CEST,M3.5.0,M10.5.0/3", None, "2026-10-25T03:00:00+01:00"),
+        (
+            "/usr/share/zoneinfo/Europe/Berlin",
+            None,
+            "2026-10-25T03:00:00+01:00",
+        ),
+        (
+            "CET-1CEST,M3.5.0,M10.5.0/3",
+            None,
+            "2026-10-25T03:00:00+01:00",
+        ),
         ("Mine", Some(dir.path()), "2026-10-25T03:00:00+01:00"),
         ("", None, "2026-10-25T03:00:00+00:00"),
     ] {
@@ -178,7 +243,11 @@ fn usable_tz_forms_give_no_warning() {
         }
         let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{tz}");
-        assert!(!stderr_of(&out).contains("warning"), "{tz}: {}", stderr_of(&out));
+        assert!(
+            !stderr_of(&out).contains("warning"),
+            "{tz}: {}",
+            stderr_of(&out)
+        );
         assert_eq!(env.entries()[0]["at"], expected, "TZ={tz}");
     }
 }

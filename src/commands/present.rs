@@ -73,11 +73,20 @@ fn refuse_diary_paths(diary: &Path, output: &Path) -> Result<()> {
         return Ok(());
     };
     let mut protected = vec![diary.to_path_buf()];
-    if let Some(name) = diary.file_name() {
-        for suffix in [".bak", ".lock"] {
-            let mut sibling = name.to_os_string();
-            sibling.push(suffix);
-            protected.push(diary.with_file_name(sibling));
+    // The backup and lock sit beside the diary, or beside its target when it is a link.
+    let mut bases = vec![diary.to_path_buf()];
+    if let Ok(target) = storage::resolve_target(diary)
+        && target != diary
+    {
+        bases.push(target);
+    }
+    for base in &bases {
+        if let Some(name) = base.file_name() {
+            for suffix in [".bak", ".lock"] {
+                let mut sibling = name.to_os_string();
+                sibling.push(suffix);
+                protected.push(base.with_file_name(sibling));
+            }
         }
     }
     for path in protected {
