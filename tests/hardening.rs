@@ -338,3 +338,34 @@ fn paths_and_arguments_are_escaped_in_every_message() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"));
 }
+
+#[test]
+fn a_root_run_rewrite_leaves_a_users_diary_theirs() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::new();
+    env.write_diary(SMALL_DIARY);
+    std::fs::set_permissions(env.diary(), std::fs::Permissions::from_mode(0o640)).unwrap();
+    xattr::set(env.diary(), "user.origin", b"clinic").unwrap();
+    // Only root can give a file away; as another user the ownership part is skipped.
+    let as_root = std::os::unix::fs::chown(env.diary(), Some(4242), Some(4343)).is_ok();
+    env.ok(&["log", "5"]);
+    env.ok(&["log", "6"]);
+    assert_eq!(env.entries().len(), 4);
+    assert_eq!(mode(&env.diary()), 0o640);
+    assert_eq!(
+        xattr::get(env.diary(), "user.origin").unwrap().as_deref(),
+        Some(&b"clinic"[..])
+    );
+    assert_eq!(
+        xattr::get(env.path("diary.json.bak"), "user.origin")
+            .unwrap()
+            .as_deref(),
+        Some(&b"clinic"[..])
+    );
+    if as_root {
+        for name in ["diary.json", "diary.json.bak", "diary.json.lock"] {
+            let meta = std::fs::metadata(env.path(name)).unwrap();
+            assert_eq!((meta.uid(), meta.gid()), (4242, 4343), "{name}");
+        }
+    }
+}

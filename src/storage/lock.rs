@@ -41,7 +41,8 @@ impl DiaryLock {
         diary: &Path,
         timeout: Duration,
     ) -> Result<DiaryLock, StorageError> {
-        let lock_path = sibling(&resolve_target(diary)?, ".lock")?;
+        let target = resolve_target(diary)?;
+        let lock_path = sibling(&target, ".lock")?;
         let refused = || StorageError::SymlinkRefused {
             path: diary.to_path_buf(),
             link: lock_path.clone(),
@@ -71,13 +72,14 @@ impl DiaryLock {
                     )
                 }
             })?;
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
+        let Some(lock_meta) = file.metadata().ok().filter(|m| m.is_file()) else {
             return Err(StorageError::io(
                 diary,
                 format!("could not lock {}", lock_path.display()),
                 io::Error::other("it is not a regular file"),
             ));
-        }
+        };
+        give_to_diary_owner(&file, &lock_meta, &target);
 
         let start = Instant::now();
         let mut pause = FIRST_POLL;
@@ -114,6 +116,19 @@ impl DiaryLock {
     /// The sidecar file that carries the lock.
     pub fn lock_path(&self) -> &Path {
         &self.lock_path
+    }
+}
+
+/// A lock file that root created beside a user's diary is given to the diary's owner, so the
+/// user's own writers can still open it. Best effort: a failure only matters to that user,
+/// whose writer then says it could not open the lock file.
+fn give_to_diary_owner(file: &File, lock_meta: &std::fs::Metadata, target: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(diary_meta) = std::fs::metadata(target) else {
+        return;
+    };
+    if (lock_meta.uid(), lock_meta.gid()) != (diary_meta.uid(), diary_meta.gid()) {
+        let _ = std::os::unix::fs::fchown(file, Some(diary_meta.uid()), Some(diary_meta.gid()));
     }
 }
 
