@@ -10,3 +10,4 @@ pub mod exchange;
 pub mod render;
 pub mod storage;
 pub mod time_input;
+pub mod zone;

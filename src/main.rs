@@ -2,12 +2,22 @@
 mod cli;
 mod commands;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use paindiary::render::sanitize::terminal_text;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // Plain styles: clap's own messages then carry no escape sequences, and every one left in
+    // them came from an argument and is shown escaped.
+    let parsed = cli::Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -16,4 +26,19 @@ fn main() -> ExitCode {
             ExitCode::from(commands::exit_code(&err))
         }
     }
+}
+
+/// Clap's help, version or error text, with the arguments it echoes escaped (SPEC §4); help
+/// and version go to stdout, errors to stderr (exit 2).
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    let text = err.render().ansi().to_string();
+    let text = terminal_text(&text);
+    let written = if err.use_stderr() {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
+    // A closed pipe (`--help | head`) is not an error.
+    drop(written);
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{
-    DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat,
-    TimeDelta, TimeZone,
+    DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    SecondsFormat, TimeDelta, TimeZone, Utc,
 };
 
 /// Longest duration accepted: 100 years of 365.25 days, in minutes.
@@ -30,8 +30,12 @@ pub enum TimeError {
     EmptyTime,
     #[error("`{0}` is not a real date and time (check the month, day, hour, minute and second)")]
     InvalidDateTime(String),
-    #[error("`{0}` does not exist in the local time zone (clocks moved forward)")]
-    NonExistentLocalTime(String),
+    #[error("`{0}` does not exist in the local time zone: {1}")]
+    NonExistentLocalTime(String, String),
+    #[error(
+        "`{0}` is a date without a clock time; add the time, e.g. `{1}` (a date alone would silently mean midnight or the current time)"
+    )]
+    DateWithoutTime(String, String),
     #[error("`{0}` is outside the range of times this program can store")]
     OutOfRange(String),
     #[error("`{0}` is in the future (more than 5 minutes after now)")]
@@ -243,8 +247,10 @@ fn whole_seconds<Tz: TimeZone>(now: &DateTime<Tz>) -> DateTime<Tz> {
         .unwrap_or_else(|| now.clone())
 }
 
-/// A local wall-clock time in `tz`, with that zone's offset at that instant. An ambiguous time
-/// (clocks moved back) is the earlier instant; a skipped one (clocks moved forward) is an error.
+/// A local wall-clock time in `tz`, with that zone's offset at that instant. A time that
+/// exists twice (clocks moved back) is the earlier instant, i.e. the offset in force before the
+/// change (daylight-saving time in autumn); a skipped one (clocks moved forward) is an error
+/// that shows the gap.
 fn local_to_fixed<Tz: TimeZone>(
     tz: &Tz,
     naive: &NaiveDateTime,
@@ -253,8 +259,53 @@ fn local_to_fixed<Tz: TimeZone>(
     match tz.from_local_datetime(naive) {
         MappedLocalTime::Single(t) => Ok(t.fixed_offset()),
         MappedLocalTime::Ambiguous(a, b) => Ok(if a <= b { a } else { b }.fixed_offset()),
-        MappedLocalTime::None => Err(TimeError::NonExistentLocalTime(quote(input))),
+        MappedLocalTime::None => Err(TimeError::NonExistentLocalTime(
+            quote(input),
+            describe_gap(tz, naive),
+        )),
     }
+}
+
+/// "clocks moved forward from 02:00 (-07:00) to 03:00 (-06:00) on 2026-03-08: local times
+/// from 02:00 up to 03:00 are skipped", for a local time `naive` in a gap of `tz`.
+fn describe_gap<Tz: TimeZone>(tz: &Tz, naive: &NaiveDateTime) -> String {
+    let generic = "clocks moved forward there".to_owned();
+    let offset_at = |utc: &NaiveDateTime| tz.offset_from_utc_datetime(utc).fix();
+    // The transition lies within a day of the wall time read as UTC.
+    let (Some(mut lo), Some(mut hi)) = (
+        naive.checked_sub_signed(TimeDelta::days(1)),
+        naive.checked_add_signed(TimeDelta::days(1)),
+    ) else {
+        return generic;
+    };
+    let before = offset_at(&lo);
+    let after = offset_at(&hi);
+    if before == after {
+        return generic;
+    }
+    // Binary search (to the second) for the first instant with the later offset.
+    while hi.signed_duration_since(lo) > TimeDelta::seconds(1) {
+        let mid = lo + (hi.signed_duration_since(lo) / 2);
+        if offset_at(&mid) == before {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let (Some(start), Some(end)) = (
+        hi.checked_add_signed(TimeDelta::seconds(i64::from(before.local_minus_utc()))),
+        hi.checked_add_signed(TimeDelta::seconds(i64::from(after.local_minus_utc()))),
+    ) else {
+        return generic;
+    };
+    format!(
+        "clocks moved forward from {} ({before}) to {} ({after}) on {}, so local times from {} up to {} do not exist",
+        start.format("%H:%M"),
+        end.format("%H:%M"),
+        start.format("%Y-%m-%d"),
+        start.format("%H:%M"),
+        end.format("%H:%M"),
+    )
 }
 
 /// Plain English via interim, relative to `now` in its zone.
@@ -277,17 +328,131 @@ fn parse_english<Tz: TimeZone>(
     if lower.split_whitespace().any(bad_clock_time) {
         return Err(not_understood());
     }
-    // Safety net: a panic inside the third-party parser becomes "not understood".
-    // The default hook would still print the panic: silence it for this call only.
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    let relative = lower.ends_with(" ago");
+    // interim reads `12pm` as midnight of the next day: give it 24-hour times.
+    let normalised = twenty_four_hour(lower).ok_or_else(not_understood)?;
+    let lower = normalised.as_str();
+    // interim works on the wall clock (the zone read as UTC, so it never meets a
+    // daylight-saving change); the result is then placed in the real zone like any local time.
+    let wall_now = Utc.from_utc_datetime(&now.naive_local());
+    // Safety net: a panic inside the third-party parser becomes "not understood". (The panic
+    // hook is left alone: swapping it is process-wide and would race with other threads; the
+    // inputs known to panic interim are refused above.)
     let parsed = catch_unwind(AssertUnwindSafe(|| {
-        interim::parse_date_string(lower, now.clone(), interim::Dialect::Us)
+        interim::parse_date_string(lower, wall_now, interim::Dialect::Us)
     }));
-    std::panic::set_hook(previous_hook);
-    match parsed {
-        Ok(Ok(t)) => Ok(t.fixed_offset()),
-        _ => Err(not_understood()),
+    let wall = match parsed {
+        Ok(Ok(t)) => t.naive_utc(),
+        _ => return Err(not_understood()),
+    };
+    if !relative && !has_clock_time(lower) {
+        return Err(TimeError::DateWithoutTime(
+            quote(original),
+            with_time_example(original),
+        ));
+    }
+    if relative {
+        // `3 hours ago`: elapsed time, not wall-clock arithmetic.
+        let elapsed = wall_now.signed_duration_since(Utc.from_utc_datetime(&wall));
+        return now
+            .clone()
+            .checked_sub_signed(elapsed)
+            .map(|t| t.fixed_offset())
+            .ok_or_else(not_understood);
+    }
+    local_to_fixed(&now.timezone(), &wall, original)
+}
+
+/// `lower` with every `3pm`, `3 pm`, `12:30am` written as 24-hour `15:00`, `15:00`, `00:30`;
+/// `None` when an hour before am/pm is not 1–12.
+fn twenty_four_hour(lower: &str) -> Option<String> {
+    let tokens: Vec<&str> = lower.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        let (clock, suffix, used) = if let Some(c) = token
+            .strip_suffix("am")
+            .or_else(|| token.strip_suffix("a.m."))
+        {
+            (c, Some(false), 1)
+        } else if let Some(c) = token
+            .strip_suffix("pm")
+            .or_else(|| token.strip_suffix("p.m."))
+        {
+            (c, Some(true), 1)
+        } else {
+            match tokens.get(i + 1).copied() {
+                Some("am" | "a.m.") => (token, Some(false), 2),
+                Some("pm" | "p.m.") => (token, Some(true), 2),
+                _ => (token, None, 1),
+            }
+        };
+        let parts: Vec<&str> = clock.split(':').collect();
+        let is_clock = !clock.is_empty()
+            && parts.len() <= 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()));
+        match suffix {
+            Some(pm) if is_clock => {
+                let hour: u32 = parts[0].parse().ok()?;
+                if !(1..=12).contains(&hour) {
+                    return None;
+                }
+                let hour = hour % 12 + if pm { 12 } else { 0 };
+                let minute = parts.get(1).copied().unwrap_or("00");
+                let mut text = format!("{hour:02}:{minute}");
+                if let Some(second) = parts.get(2) {
+                    text.push(':');
+                    text.push_str(second);
+                }
+                out.push(text);
+                i += used;
+            }
+            _ => {
+                out.push(token.to_owned());
+                i += 1;
+            }
+        }
+    }
+    Some(out.join(" "))
+}
+
+/// Whether English input names a clock time: `15:00`, `3pm`, `3 pm`, `9:30am`.
+fn has_clock_time(lower: &str) -> bool {
+    let tokens: Vec<&str> = lower.split_whitespace().collect();
+    tokens.iter().enumerate().any(|(i, token)| {
+        let token = token.trim_end_matches([',', '.']);
+        let digits_end = token
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(token.len());
+        if digits_end == 0 {
+            return false;
+        }
+        let rest = &token[digits_end..];
+        // A digit then `:` anywhere (also inside a malformed RFC 3339 time).
+        if token
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b':')
+        {
+            return true;
+        }
+        matches!(rest, "am" | "pm" | "a.m" | "p.m")
+            || (rest.is_empty()
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|next| matches!(*next, "am" | "pm" | "a.m." | "p.m.")))
+    })
+}
+
+/// The input with ` 15:00` added, for the hint (a bare `today` suggests `now` too).
+fn with_time_example(original: &str) -> String {
+    if original.eq_ignore_ascii_case("today") {
+        "today 15:00` or `now".to_owned()
+    } else {
+        format!("{} 15:00", quote(original))
     }
 }
 
@@ -635,7 +800,28 @@ mod tests {
         assert_time("Yesterday 3PM", "2026-11-19T15:00:00-07:00");
         assert_time("today 9am", "2026-11-20T09:00:00-07:00");
         assert_time("last monday 10:00", "2026-11-16T10:00:00-07:00");
-        assert_time("yesterday", "2026-11-19T12:00:00-07:00");
+        // A date without a clock time is refused (it would silently be midnight or now).
+        for date_only in ["yesterday", "today", "last tuesday", "2026-11-20", "friday"] {
+            assert!(
+                matches!(
+                    parse_time(date_only, &now()),
+                    Err(TimeError::DateWithoutTime(..))
+                ),
+                "{date_only:?}"
+            );
+        }
+        assert_time("yesterday 12pm", "2026-11-19T12:00:00-07:00");
+        assert_time("yesterday 3 pm", "2026-11-19T15:00:00-07:00");
+        assert_time("last tuesday 9:15am", "2026-11-17T09:15:00-07:00");
+        assert_time("yesterday 12am", "2026-11-19T00:00:00-07:00");
+        assert_time("yesterday 12:30 am", "2026-11-19T00:30:00-07:00");
+        assert_time("yesterday 12:30pm", "2026-11-19T12:30:00-07:00");
+        assert_time("yesterday 11:59:30 p.m.", "2026-11-19T23:59:30-07:00");
+        assert!(matches!(
+            parse_time("yesterday 13pm", &now()),
+            Err(TimeError::NotUnderstood(_))
+        ));
+        assert_time("2 hours ago", "2026-11-20T10:00:00-07:00");
         assert_eq!(
             parse_time("tomorow 9:00", &now()),
             Err(TimeError::NotUnderstood("tomorow 9:00".into()))
@@ -711,8 +897,12 @@ mod tests {
             "`1h30` is not a duration (write it with d, h, m: 90m, 8h, 1h30m, 2d)"
         );
         assert_eq!(
-            TimeError::NonExistentLocalTime("2026-03-08 02:30".into()).to_string(),
-            "`2026-03-08 02:30` does not exist in the local time zone (clocks moved forward)"
+            TimeError::NonExistentLocalTime("2026-03-08 02:30".into(), "why".into()).to_string(),
+            "`2026-03-08 02:30` does not exist in the local time zone: why"
+        );
+        assert_eq!(
+            parse_time("yesterday", &now()).unwrap_err().to_string(),
+            "`yesterday` is a date without a clock time; add the time, e.g. `yesterday 15:00` (a date alone would silently mean midnight or the current time)"
         );
         let long = "x".repeat(500);
         let msg = parse_time(&long, &now()).unwrap_err().to_string();
@@ -998,8 +1188,16 @@ mod tests {
         let n = denver_now(2026, 3, 9, 12);
         assert_eq!(
             parse_time("2026-03-08 02:30", &n),
-            Err(TimeError::NonExistentLocalTime("2026-03-08 02:30".into()))
+            Err(TimeError::NonExistentLocalTime(
+                "2026-03-08 02:30".into(),
+                "clocks moved forward from 02:00 (-07:00) to 03:00 (-06:00) on 2026-03-08, so local times from 02:00 up to 03:00 do not exist".into()
+            ))
         );
+        // English forms too.
+        assert!(matches!(
+            parse_time("yesterday 02:30", &n),
+            Err(TimeError::NonExistentLocalTime(..))
+        ));
         let t = parse_time("2026-03-08 03:30", &n).unwrap();
         assert_eq!(format_rfc3339(&t), "2026-03-08T03:30:00-06:00");
         let t = parse_time("2026-03-08 01:59", &n).unwrap();

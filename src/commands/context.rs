@@ -3,9 +3,11 @@
 
 use crate::cli::{Cli, ColorChoice};
 use anyhow::{Context as _, Result, anyhow};
-use chrono::{DateTime, Local, Timelike};
+use chrono::{DateTime, Timelike, Utc};
 use paindiary::diary::{Diary, parse_diary_owned};
+use paindiary::render::sanitize::terminal_text;
 use paindiary::storage;
+use paindiary::zone::Zone;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,7 +26,8 @@ pub struct Context {
     /// The diary path as the user gave it (or the default).
     pub diary: PathBuf,
     pub color: bool,
-    pub now: DateTime<Local>,
+    /// The clock in the local zone (`TZ`, read by [`Zone::from_env`]).
+    pub now: DateTime<Zone>,
     /// How long a writer waits for another one (`PAINDIARY_LOCK_TIMEOUT_MS`, default 30 s).
     pub lock_timeout: Duration,
 }
@@ -40,7 +43,7 @@ impl Context {
                 None => default_diary_path().unwrap_or_default(),
             },
             color: use_color(cli.color),
-            now: now()?,
+            now: now(&local_zone())?,
             lock_timeout: lock_timeout()?,
         })
     }
@@ -105,21 +108,30 @@ fn lock_timeout() -> Result<Duration> {
     }
 }
 
+/// The local zone; when `TZ` cannot be used, one warning on stderr that names the zone used.
+fn local_zone() -> Zone {
+    let local = Zone::from_env();
+    if let Some(warning) = local.warning {
+        eprintln!("paindiary: warning: {}", terminal_text(&warning));
+    }
+    local.zone
+}
+
 /// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests, to the whole
 /// second: a record made without `--at` gets the same time as with `--at now`.
-fn now() -> Result<DateTime<Local>> {
-    let now = read_clock()?;
+fn now(zone: &Zone) -> Result<DateTime<Zone>> {
+    let now = read_clock(zone)?;
     Ok(now.with_nanosecond(0).unwrap_or(now))
 }
 
-fn read_clock() -> Result<DateTime<Local>> {
+fn read_clock(zone: &Zone) -> Result<DateTime<Zone>> {
     match std::env::var("PAINDIARY_NOW") {
         Ok(text) if !text.is_empty() => DateTime::parse_from_rfc3339(&text)
-            .map(|t| t.with_timezone(&Local))
+            .map(|t| t.with_timezone(zone))
             .map_err(|_| {
                 anyhow!("PAINDIARY_NOW=\"{text}\" is not an RFC 3339 time with an offset")
             }),
-        _ => Ok(Local::now()),
+        _ => Ok(Utc::now().with_timezone(zone)),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::cli::ExportFormat;
 use anyhow::{Result, anyhow};
 use paindiary::diary::to_bytes;
 use paindiary::exchange::{csv, fhir};
+use paindiary::render::sanitize::terminal_text;
 use paindiary::storage;
 use std::path::Path;
 
@@ -32,5 +33,5 @@ pub fn import(ctx: &Context, file: &Path) -> Result<()> {
     })?;
     drop(bytes);
     let imported = modify(ctx, true, |diary| Ok(csv::merge(diary, records)))?;
-    println(&format!("{imported} into {}", ctx.name()))
+    println(&terminal_text(&format!("{imported} into {}", ctx.name())))
 }

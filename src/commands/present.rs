@@ -6,6 +6,7 @@ use crate::cli::ProtocolArgs;
 use anyhow::{Result, anyhow};
 use paindiary::diary::Diary;
 use paindiary::evaluation::{Evaluation, evaluate};
+use paindiary::render::sanitize::terminal_text;
 use paindiary::render::{chart as chart_render, html};
 use paindiary::storage;
 use std::fs;
@@ -43,7 +44,10 @@ pub fn report(ctx: &Context, output: Option<&Path>, args: &ProtocolArgs) -> Resu
         None => print(&text),
         Some(out) => {
             write_file_atomic(out, text.as_bytes())?;
-            eprintln!("paindiary: wrote the report to {}", out.display());
+            eprintln!(
+                "{}",
+                terminal_text(&format!("paindiary: wrote the report to {}", out.display()))
+            );
             Ok(())
         }
     }
@@ -69,11 +73,20 @@ fn refuse_diary_paths(diary: &Path, output: &Path) -> Result<()> {
         return Ok(());
     };
     let mut protected = vec![diary.to_path_buf()];
-    if let Some(name) = diary.file_name() {
-        for suffix in [".bak", ".lock"] {
-            let mut sibling = name.to_os_string();
-            sibling.push(suffix);
-            protected.push(diary.with_file_name(sibling));
+    // The backup and lock sit beside the diary, or beside its target when it is a link.
+    let mut bases = vec![diary.to_path_buf()];
+    if let Ok(target) = storage::resolve_target(diary)
+        && target != diary
+    {
+        bases.push(target);
+    }
+    for base in &bases {
+        if let Some(name) = base.file_name() {
+            for suffix in [".bak", ".lock"] {
+                let mut sibling = name.to_os_string();
+                sibling.push(suffix);
+                protected.push(base.with_file_name(sibling));
+            }
         }
     }
     for path in protected {
@@ -95,7 +108,7 @@ fn refuse_diary_paths(diary: &Path, output: &Path) -> Result<()> {
 
 /// Write the report atomically (temporary file, fsync, rename), without a `.bak`.
 fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    Ok(storage::write_file_atomic(path, bytes)?)
+    super::record::written(storage::write_file_atomic(path, bytes))
 }
 
 #[cfg(test)]

@@ -6,15 +6,31 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, FixedOffset};
 use paindiary::diary::{Diary, Entry, Extra, Procedure, Timestamp, to_bytes};
 use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
-use paindiary::render::{round1, sanitize::one_line};
+use paindiary::render::round1;
+use paindiary::render::sanitize::{one_line, terminal_text};
 use paindiary::storage::{self, DiaryLock};
 use paindiary::time_input::{format_minutes, parse_duration_minutes, parse_past_time};
 
-/// `init`: an empty diary; an existing file is refused and left unchanged.
+/// `init`: an empty diary; an existing file is refused and left unchanged. It holds the lock
+/// like every writer, so a `log` racing it either sees its diary or makes it fail.
 pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
     let diary = new_diary(patient);
-    storage::create_new(&ctx.diary, &to_bytes(&diary))?;
-    println(&format!("Created {}", ctx.name()))
+    storage::ensure_parent_dir(&ctx.diary)?;
+    let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
+    written(storage::create_new(&ctx.diary, &to_bytes(&diary)))?;
+    println(&terminal_text(&format!("Created {}", ctx.name())))
+}
+
+/// A write's result: a new version that is in place but whose folder flush failed is a warning
+/// on stderr, not a failure (exit 0), so that nobody records it a second time.
+pub fn written(result: Result<(), storage::StorageError>) -> Result<()> {
+    match result {
+        Err(e) if e.is_written() => {
+            eprintln!("paindiary: warning: {}", terminal_text(&e.to_string()));
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// A new, empty diary with a fresh random `uid` (SPEC §1: it names the diary in FHIR).
@@ -44,9 +60,12 @@ pub fn modify<T>(
         Err(e) => return Err(e.into()),
     };
     let result = change(&mut diary)?;
-    storage::write_atomic(&ctx.diary, &to_bytes(&diary))?;
+    written(storage::write_atomic(&ctx.diary, &to_bytes(&diary)))?;
     if created {
-        eprintln!("paindiary: created a new diary at {}", ctx.name());
+        eprintln!(
+            "{}",
+            terminal_text(&format!("paindiary: created a new diary at {}", ctx.name()))
+        );
     }
     Ok(result)
 }

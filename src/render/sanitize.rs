@@ -1,10 +1,20 @@
 //! Terminal safety (SPEC §4): diary text never reaches a terminal raw. C0 controls other than
-//! newline and tab, DEL and C1 controls are shown escaped, so no escape sequence gets through.
+//! newline and tab, DEL, C1 controls and the bidirectional controls are shown escaped, so no
+//! escape sequence gets through and no text can be made to read backwards.
 
 use std::borrow::Cow;
 
 fn is_unsafe(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}') || is_bidi_control(c)
+}
+
+/// The bidirectional controls of SPEC §4: ALM, LRM, RLM, the embeddings and overrides
+/// (U+202A–U+202E) and the isolates (U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// `text` with every unsafe control character written as `\u{..}` (ESC as `\u{1b}`).
@@ -50,5 +60,32 @@ mod tests {
         assert_eq!(terminal_text("cr\r"), "cr\\u{d}");
         assert!(matches!(terminal_text("plain é ✓"), Cow::Borrowed(_)));
         assert_eq!(one_line("a\nb"), "a\\nb");
+    }
+
+    #[test]
+    fn escapes_every_bidi_control_and_nothing_next_to_them() {
+        let bidi = [
+            0x61c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068,
+            0x2069,
+        ];
+        for code in bidi {
+            let c = char::from_u32(code).unwrap();
+            assert_eq!(
+                terminal_text(&format!("a{c}b")),
+                format!("a\\u{{{code:x}}}b"),
+                "U+{code:04X}"
+            );
+            assert_eq!(one_line(&c.to_string()), format!("\\u{{{code:x}}}"));
+        }
+        // The neighbours of each range are ordinary text (Arabic letters, ZWJ, word joiner).
+        for code in [
+            0x61b, 0x61d, 0x200d, 0x2010, 0x2029, 0x202f, 0x2065, 0x206a, 0x627,
+        ] {
+            let c = char::from_u32(code).unwrap();
+            assert!(
+                matches!(terminal_text(&c.to_string()), Cow::Borrowed(_)),
+                "U+{code:04X}"
+            );
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! Crash-safe diary writes: temporary file in the same folder, fsync, rename, folder fsync,
 //! with the previous version kept as `<diary>.bak`; and no-clobber creation for `init`.
 
-use super::{StorageError, dir_of, ensure_parent_dir, file_name_of, sibling, sync_dir};
+use super::{
+    MAX_DIARY_BYTES, StorageError, dir_of, ensure_parent_dir, file_name_of, resolve_target,
+    sibling, sync_dir,
+};
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
@@ -54,13 +57,14 @@ fn temp_builder(prefix: &OsStr) -> Builder<'_, 'static> {
     builder
 }
 
-/// Writes `bytes` to a new temporary file in `dir` with the given mode, flushed to disk.
+/// Writes `bytes` to a new temporary file in `dir`, flushed to disk, with the metadata of the
+/// file it will replace (`existing`), or mode 0600 for a new file.
 fn write_temp(
     diary: &Path,
     dir: &Path,
     prefix: &OsStr,
     bytes: &[u8],
-    mode: u32,
+    existing: Option<(&Path, &fs::Metadata)>,
 ) -> Result<NamedTempFile, StorageError> {
     let write_err = |e| {
         StorageError::io(
@@ -77,131 +81,263 @@ fn write_temp(
         )
     })?;
     tmp.write_all(bytes).map_err(write_err)?;
-    tmp.as_file()
-        .set_permissions(Permissions::from_mode(mode))
-        .map_err(write_err)?;
+    match existing {
+        Some((src, meta)) => copy_metadata(diary, src, meta, tmp.as_file())?,
+        None => tmp
+            .as_file()
+            .set_permissions(Permissions::from_mode(NEW_FILE_MODE))
+            .map_err(write_err)?,
+    }
     tmp.as_file().sync_all().map_err(write_err)?;
     Ok(tmp)
 }
 
-/// How the previous version can be kept as the backup.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Backup {
-    /// Hard-link the diary (falls back to copying).
-    Link,
-    /// Copy the content (the diary path is a symlink: keep the data, not the link).
-    Copy,
-}
-
 /// Replaces the diary with `bytes` atomically. The caller must hold the [`DiaryLock`](super::DiaryLock).
 ///
-/// At every moment the diary path holds either the complete old or the complete new file. The
-/// new file keeps the old file's mode (0600 if there was none); the previous version is kept as
-/// `<diary>.bak` with the same mode. A crash leaves at most a few `.<name>.tmp-*` files, which
-/// the next write removes.
+/// At every moment the diary holds either the complete old or the complete new file. The new
+/// file keeps the old file's mode (0600 if there was none), owner and group (where allowed)
+/// and extended attributes (ACLs included); the previous version is kept as `<diary>.bak`
+/// (a hard link, so with the same mode, owner and attributes). A crash leaves at most a few
+/// `.<name>.tmp-*` files, which the next write removes.
 ///
-/// If the diary path is a symlink, the link is replaced by a regular file holding the new data
-/// (the file it pointed to is left unchanged), and the .bak is a regular-file copy of the old
-/// data. Writes do not follow the link into another folder.
+/// If the diary path is a symbolic link, the write goes through to the link's target: the new
+/// file is made in the target's folder and renamed over the target, and the `.bak` is beside
+/// the target; the link stays. A read-only diary (no write permission for this user, or no
+/// write bit at all, e.g. 0444, even for root) is refused. A new version larger than
+/// [`MAX_DIARY_BYTES`](super::MAX_DIARY_BYTES) is refused before anything is written.
+///
+/// [`StorageError::NotDurable`] means the new version is in place and only the folder flush
+/// failed.
 pub fn write_atomic(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    check_size(diary, bytes)?;
     replace(diary, bytes, true)
 }
 
 /// [`write_atomic`] for files that are not diaries (a report): the same temporary file, fsync,
-/// rename and folder fsync, without a `.bak`. No lock is needed.
+/// rename and folder fsync, without a `.bak` and without the size limit. No lock is needed.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     replace(path, bytes, false)
 }
 
-fn replace(diary: &Path, bytes: &[u8], keep_previous: bool) -> Result<(), StorageError> {
-    let name = file_name_of(diary)?;
-    let dir = dir_of(diary);
+/// The largest diary a write may leave: [`MAX_DIARY_BYTES`](super::MAX_DIARY_BYTES), or less
+/// with the test hook `PAINDIARY_TEST_MAX_DIARY_BYTES` (so tests need not write 1 GiB; it can
+/// only lower the limit).
+fn write_limit() -> u64 {
+    let hook = std::env::var("PAINDIARY_TEST_MAX_DIARY_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    hook.map_or(MAX_DIARY_BYTES, |v| v.min(MAX_DIARY_BYTES))
+}
+
+/// Refuses `bytes` that every later read would refuse.
+fn check_size(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    let limit = write_limit();
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limit {
+        return Err(StorageError::WouldBeTooLarge {
+            path: diary.to_path_buf(),
+            size,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+fn replace(shown: &Path, bytes: &[u8], keep_previous: bool) -> Result<(), StorageError> {
+    let target = resolve_target(shown)?;
+    let name = file_name_of(&target)?;
+    let dir = dir_of(&target);
     let prefix = temp_prefix(name);
 
-    let (mode, backup) = inspect_existing(diary)?;
+    let existing = inspect_existing(shown, &target)?;
     remove_leftovers(dir, &prefix);
-    let tmp = write_temp(diary, dir, &prefix, bytes, mode)?;
-    if let Some(kind) = backup.filter(|_| keep_previous) {
-        keep_backup(diary, dir, &prefix, mode, kind)?;
+    let tmp = write_temp(
+        shown,
+        dir,
+        &prefix,
+        bytes,
+        existing.as_ref().map(|m| (target.as_path(), m)),
+    )?;
+    if let Some(meta) = existing.as_ref().filter(|_| keep_previous) {
+        keep_backup(shown, &target, dir, &prefix, meta)?;
     }
-    tmp.persist(diary).map_err(|e| {
+    tmp.persist(&target).map_err(|e| {
         StorageError::io(
-            diary,
+            shown,
             "could not replace the file with the new version",
             e.error,
         )
     })?;
-    sync_dir(dir, diary)
+    sync_dir(dir, shown)
 }
 
-/// The mode for the new file, and whether (and how) there is a previous version to back up.
-fn inspect_existing(diary: &Path) -> Result<(u32, Option<Backup>), StorageError> {
-    let inspect_err = |e| StorageError::io(diary, "could not inspect the file", e);
-    let link_meta = match fs::symlink_metadata(diary) {
+/// The current file's metadata (`None` when there is none yet); refuses what is not a
+/// regular file and a file this user may not write.
+fn inspect_existing(shown: &Path, target: &Path) -> Result<Option<fs::Metadata>, StorageError> {
+    let meta = match fs::symlink_metadata(target) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((NEW_FILE_MODE, None)),
-        Err(e) => return Err(inspect_err(e)),
-    };
-    let (meta, kind) = if link_meta.file_type().is_symlink() {
-        match fs::metadata(diary) {
-            Ok(target) => (target, Backup::Copy),
-            // A dangling link: there is no previous version.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((NEW_FILE_MODE, None)),
-            Err(e) => return Err(inspect_err(e)),
-        }
-    } else {
-        (link_meta, Backup::Link)
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StorageError::io(shown, "could not inspect the file", e)),
     };
     if !meta.is_file() {
         return Err(StorageError::NotAFile {
-            path: diary.to_path_buf(),
+            path: shown.to_path_buf(),
         });
     }
-    Ok((meta.mode() & 0o7777, Some(kind)))
+    if !may_write(target, &meta) {
+        return Err(StorageError::ReadOnly {
+            path: shown.to_path_buf(),
+            mode: meta.mode() & 0o7777,
+        });
+    }
+    Ok(Some(meta))
 }
 
-/// Atomically makes `<diary>.bak` a copy of the current diary: a hard link (or, failing that, a
-/// flushed copy) under a temporary name, renamed over the old backup.
+/// Whether this user may write the file: never when it has no write bit at all (0444: marked
+/// read-only, respected even by root, who bypasses permission checks); otherwise as the
+/// system's permission check (ACLs included) says.
+fn may_write(path: &Path, meta: &fs::Metadata) -> bool {
+    if meta.mode() & 0o222 == 0 {
+        return false;
+    }
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
+        return true;
+    };
+    // SAFETY: `c_path` is a valid NUL-terminated string that outlives the call.
+    let rc = unsafe { libc::access(c_path.as_ptr(), libc::W_OK) };
+    rc == 0 || io::Error::last_os_error().kind() != io::ErrorKind::PermissionDenied
+}
+
+/// Gives the new file `dst` the owner, group and extended attributes of `src` (the file it
+/// replaces), then `mode`. Owner and group are kept where allowed (root, or a group this user
+/// is in); attributes that the file system or the user cannot set are skipped.
+fn copy_metadata(
+    shown: &Path,
+    src: &Path,
+    src_meta: &fs::Metadata,
+    dst: &File,
+) -> Result<(), StorageError> {
+    let err = |e| StorageError::io(shown, "could not give the new version the file's owner", e);
+    let dst_meta = dst.metadata().map_err(err)?;
+    if dst_meta.uid() != src_meta.uid() || dst_meta.gid() != src_meta.gid() {
+        match std::os::unix::fs::fchown(dst, Some(src_meta.uid()), Some(src_meta.gid())) {
+            Ok(()) => {}
+            // Not allowed (not root): try to keep at least the group.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                let _ = std::os::unix::fs::fchown(dst, None, Some(src_meta.gid()));
+            }
+            Err(e) => return Err(err(e)),
+        }
+    }
+    // chown clears set-id bits: the mode is set afterwards.
+    dst.set_permissions(Permissions::from_mode(src_meta.mode() & 0o7777))
+        .map_err(err)?;
+    copy_xattrs(shown, src, dst)
+}
+
+/// Copies every extended attribute (POSIX ACLs are `system.posix_acl_*` attributes).
+fn copy_xattrs(shown: &Path, src: &Path, dst: &File) -> Result<(), StorageError> {
+    use xattr::FileExt;
+    let skippable = |e: &io::Error| {
+        matches!(
+            e.kind(),
+            io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied
+        ) || matches!(
+            e.raw_os_error(),
+            Some(libc::ENOTSUP | libc::EPERM | libc::ENODATA)
+        )
+    };
+    let names = match xattr::list(src) {
+        Ok(names) => names,
+        Err(e) if skippable(&e) => return Ok(()),
+        Err(e) => {
+            return Err(StorageError::io(
+                shown,
+                "could not read the file's extended attributes",
+                e,
+            ));
+        }
+    };
+    for name in names {
+        let value = match xattr::get(src, &name) {
+            Ok(Some(value)) => value,
+            Ok(None) => continue,
+            Err(e) if skippable(&e) => continue,
+            Err(e) => {
+                return Err(StorageError::io(
+                    shown,
+                    "could not read the file's extended attributes",
+                    e,
+                ));
+            }
+        };
+        match dst.set_xattr(&name, &value) {
+            Ok(()) => {}
+            Err(e) if skippable(&e) => {}
+            Err(e) => {
+                return Err(StorageError::io(
+                    shown,
+                    format!(
+                        "could not copy the extended attribute {} to the new version",
+                        name.to_string_lossy()
+                    ),
+                    e,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Atomically makes `<target>.bak` a copy of the current file: a hard link (or, failing that,
+/// a flushed copy with the same metadata) under a temporary name, renamed over the old backup
+/// (a `.bak` that is a symbolic link is replaced, never followed).
 fn keep_backup(
-    diary: &Path,
+    shown: &Path,
+    target: &Path,
     dir: &Path,
     prefix: &OsStr,
-    mode: u32,
-    kind: Backup,
+    meta: &fs::Metadata,
 ) -> Result<(), StorageError> {
-    let bak = sibling(diary, ".bak")?;
+    let bak = sibling(target, ".bak")?;
     let rename_err = |e| {
         StorageError::io(
-            diary,
+            shown,
             format!("could not save the previous version as {}", bak.display()),
             e,
         )
     };
-    if kind == Backup::Link {
-        // If hard links fail (e.g. a file system without them), copy instead.
-        if let Ok(linked) = temp_builder(prefix).make_in(dir, |path| fs::hard_link(diary, path)) {
-            return linked
-                .into_temp_path()
-                .persist(&bak)
-                .map_err(|e| rename_err(e.error));
-        }
+    // If hard links fail (e.g. a file system without them), copy instead.
+    if let Ok(linked) = temp_builder(prefix).make_in(dir, |path| fs::hard_link(target, path)) {
+        return linked
+            .into_temp_path()
+            .persist(&bak)
+            .map_err(|e| rename_err(e.error));
     }
+    copy_backup(shown, target, dir, prefix, meta, &bak)
+}
 
+fn copy_backup(
+    shown: &Path,
+    target: &Path,
+    dir: &Path,
+    prefix: &OsStr,
+    meta: &fs::Metadata,
+    bak: &Path,
+) -> Result<(), StorageError> {
     let copy_err = |e| {
         StorageError::io(
-            diary,
+            shown,
             format!("could not copy the previous version to {}", bak.display()),
             e,
         )
     };
-    let mut source = File::open(diary).map_err(copy_err)?;
+    let mut source = File::open(target).map_err(copy_err)?;
     let mut tmp = temp_builder(prefix).tempfile_in(dir).map_err(copy_err)?;
     io::copy(&mut source, tmp.as_file_mut()).map_err(copy_err)?;
-    tmp.as_file()
-        .set_permissions(Permissions::from_mode(mode))
-        .map_err(copy_err)?;
+    copy_metadata(shown, target, meta, tmp.as_file())?;
     tmp.as_file().sync_all().map_err(copy_err)?;
-    tmp.persist(&bak).map_err(|e| rename_err(e.error))?;
+    tmp.persist(bak).map_err(|e| copy_err(e.error))?;
     Ok(())
 }
 
@@ -218,8 +354,9 @@ pub fn create_new(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     if fs::symlink_metadata(diary).is_ok() {
         return Err(exists());
     }
+    check_size(diary, bytes)?;
     let dir = dir_of(diary);
-    let tmp = write_temp(diary, dir, &temp_prefix(name), bytes, NEW_FILE_MODE)?;
+    let tmp = write_temp(diary, dir, &temp_prefix(name), bytes, None)?;
     // No-clobber placement (rename with RENAME_NOREPLACE, or hard link + unlink).
     tmp.persist_noclobber(diary).map_err(|e| {
         if e.error.kind() == io::ErrorKind::AlreadyExists {
@@ -297,12 +434,14 @@ mod tests {
         let diary = dir.path().join("diary.json");
         fs::write(&diary, b"old").unwrap();
         fs::set_permissions(&diary, Permissions::from_mode(0o640)).unwrap();
-        keep_backup(
+        let meta = fs::metadata(&diary).unwrap();
+        copy_backup(
+            &diary,
             &diary,
             dir.path(),
             &temp_prefix(OsStr::new("diary.json")),
-            0o640,
-            Backup::Copy,
+            &meta,
+            &bak_of(&diary),
         )
         .unwrap();
         assert_eq!(fs::read(bak_of(&diary)).unwrap(), b"old");
@@ -372,39 +511,218 @@ mod tests {
     }
 
     #[test]
-    fn symlinked_diary_is_replaced_by_regular_file() {
+    fn symlinked_diary_is_written_through_to_its_target() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("real.json");
+        let real_dir = dir.path().join("real");
+        fs::create_dir(&real_dir).unwrap();
+        let target = real_dir.join("real.json");
         fs::write(&target, b"old").unwrap();
         fs::set_permissions(&target, Permissions::from_mode(0o640)).unwrap();
         let diary = dir.path().join("diary.json");
-        symlink(&target, &diary).unwrap();
+        // A relative link, through a second link.
+        symlink("real/real.json", dir.path().join("hop.json")).unwrap();
+        symlink("hop.json", &diary).unwrap();
 
         write_atomic(&diary, b"new").unwrap();
+        // The links stay links; the target holds the new data, with its mode.
         assert!(
-            !fs::symlink_metadata(&diary)
+            fs::symlink_metadata(&diary)
                 .unwrap()
                 .file_type()
                 .is_symlink()
         );
-        assert_eq!(read_diary(&diary).unwrap(), b"new");
-        assert_eq!(mode_of(&diary), 0o640);
-        let bak = bak_of(&diary);
-        assert!(!fs::symlink_metadata(&bak).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_link(&diary).unwrap(), PathBuf::from("hop.json"));
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(mode_of(&target), 0o640);
+        // The backup is beside the target, not beside the link.
+        let bak = bak_of(&target);
         assert_eq!(fs::read(&bak).unwrap(), b"old");
         assert_eq!(mode_of(&bak), 0o640);
-        assert_eq!(fs::read(&target).unwrap(), b"old");
+        assert!(!bak_of(&diary).exists());
+        assert!(temps(&real_dir, &target).is_empty());
+        assert!(temps(dir.path(), &diary).is_empty());
     }
 
     #[test]
-    fn dangling_symlink_is_replaced() {
+    fn dangling_symlink_creates_its_target() {
         let dir = tempfile::tempdir().unwrap();
         let diary = dir.path().join("diary.json");
-        symlink(dir.path().join("gone.json"), &diary).unwrap();
+        let target = dir.path().join("gone.json");
+        symlink(&target, &diary).unwrap();
         write_atomic(&diary, b"new").unwrap();
-        assert_eq!(read_diary(&diary).unwrap(), b"new");
-        assert_eq!(mode_of(&diary), 0o600);
-        assert!(!bak_of(&diary).exists());
+        assert!(
+            fs::symlink_metadata(&diary)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(mode_of(&target), 0o600);
+        assert!(!bak_of(&target).exists());
+    }
+
+    #[test]
+    fn symlink_loop_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        symlink("other.json", &diary).unwrap();
+        symlink("diary.json", dir.path().join("other.json")).unwrap();
+        let err = write_atomic(&diary, b"x").unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "{}: could not follow the symbolic link",
+                diary.display()
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_bak_symlink_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"precious").unwrap();
+        symlink(&victim, bak_of(&diary)).unwrap();
+        fs::write(&diary, b"old").unwrap();
+        write_atomic(&diary, b"new").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        assert!(
+            !fs::symlink_metadata(bak_of(&diary))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(bak_of(&diary)).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_read_only_diary_is_refused_and_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        fs::write(&diary, b"old").unwrap();
+        for mode in [0o444, 0o400, 0o000] {
+            fs::set_permissions(&diary, Permissions::from_mode(mode)).unwrap();
+            let err = write_atomic(&diary, b"new").unwrap_err();
+            assert!(matches!(err, StorageError::ReadOnly { .. }), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: the file is read-only (mode {mode:04o}); refusing to rewrite it (make it writable, e.g. chmod u+w, to record)",
+                    diary.display()
+                )
+            );
+            assert_eq!(fs::read(&diary).unwrap(), b"old");
+            assert_eq!(mode_of(&diary), mode);
+            assert!(!bak_of(&diary).exists());
+            assert!(temps(dir.path(), &diary).is_empty());
+        }
+        // Any write bit makes it writable again (the owner's here).
+        fs::set_permissions(&diary, Permissions::from_mode(0o644)).unwrap();
+        write_atomic(&diary, b"new").unwrap();
+    }
+
+    #[test]
+    fn the_size_limit_is_checked_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        fs::write(&diary, b"old").unwrap();
+        // The real limit, without allocating 1 GiB: a slice that long would be refused; check
+        // the boundary through the helper with the hook unset.
+        assert_eq!(write_limit(), MAX_DIARY_BYTES);
+        assert!(check_size(&diary, &[]).is_ok());
+        let err = StorageError::WouldBeTooLarge {
+            path: diary.clone(),
+            size: MAX_DIARY_BYTES + 144,
+            limit: MAX_DIARY_BYTES,
+        };
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: the new version would be 1.0 GiB (1073741968 bytes), larger than the 1.0 GiB limit that every command reads; nothing was written",
+                diary.display()
+            )
+        );
+    }
+
+    #[test]
+    fn the_folder_flush_failure_says_the_data_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        let err = sync_dir(&dir.path().join("no-such-folder"), &diary).unwrap_err();
+        assert!(err.is_written(), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!(
+                "{}: the new version was written, but flushing the folder {}/no-such-folder to disk failed (",
+                diary.display(),
+                dir.path().display()
+            )),
+            "{msg}"
+        );
+        assert!(msg.ends_with("; do not record it again"), "{msg}");
+        assert!(sync_dir(dir.path(), &diary).is_ok());
+    }
+
+    #[test]
+    fn a_rewrite_keeps_extended_attributes_and_acls() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        fs::write(&diary, b"old").unwrap();
+        fs::set_permissions(&diary, Permissions::from_mode(0o640)).unwrap();
+        xattr::set(&diary, "user.paindiary.test", b"kept").unwrap();
+        // A POSIX ACL (version 2): user::rw-, user:4242:r--, group::r--, mask::r--, other::---.
+        let mut acl = vec![2u8, 0, 0, 0];
+        for (tag, perm, id) in [
+            (0x01u16, 6u16, u32::MAX),
+            (0x02, 4, 4242),
+            (0x04, 4, u32::MAX),
+            (0x10, 4, u32::MAX),
+            (0x20, 0, u32::MAX),
+        ] {
+            acl.extend_from_slice(&tag.to_le_bytes());
+            acl.extend_from_slice(&perm.to_le_bytes());
+            acl.extend_from_slice(&id.to_le_bytes());
+        }
+        let acl_supported = xattr::set(&diary, "system.posix_acl_access", &acl).is_ok();
+        let before_acl = xattr::get(&diary, "system.posix_acl_access").unwrap();
+
+        write_atomic(&diary, b"new").unwrap();
+        assert_eq!(fs::read(&diary).unwrap(), b"new");
+        assert_eq!(
+            xattr::get(&diary, "user.paindiary.test")
+                .unwrap()
+                .as_deref(),
+            Some(&b"kept"[..])
+        );
+        assert_eq!(mode_of(&diary), 0o640);
+        if acl_supported {
+            assert!(before_acl.is_some());
+            assert_eq!(
+                xattr::get(&diary, "system.posix_acl_access").unwrap(),
+                before_acl
+            );
+        }
+    }
+
+    #[test]
+    fn a_root_rewrite_keeps_owner_and_group() {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return; // only root can give a file away
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("diary.json");
+        fs::write(&diary, b"old").unwrap();
+        std::os::unix::fs::chown(&diary, Some(4242), Some(4343)).unwrap();
+        fs::set_permissions(&diary, Permissions::from_mode(0o2640)).unwrap();
+        write_atomic(&diary, b"new").unwrap();
+        let meta = fs::metadata(&diary).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (4242, 4343));
+        // The set-group-id bit survives the chown (the mode is set after it).
+        assert_eq!(mode_of(&diary), 0o2640);
+        let bak = fs::metadata(bak_of(&diary)).unwrap();
+        assert_eq!((bak.uid(), bak.gid()), (4242, 4343));
     }
 
     #[test]

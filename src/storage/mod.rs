@@ -59,6 +59,47 @@ pub enum StorageError {
     #[error("{}: already exists; refusing to overwrite it", path.display())]
     AlreadyExists { path: PathBuf },
 
+    /// Writing `size` bytes would make the diary larger than the read limit.
+    #[error(
+        "{}: the new version would be {} ({size} bytes), larger than the {} limit that every command reads; nothing was written",
+        path.display(),
+        human_size(*size),
+        human_size(*limit)
+    )]
+    WouldBeTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+
+    /// The file may not be written by this user (or is marked read-only, e.g. mode 0444).
+    #[error(
+        "{}: the file is read-only (mode {mode:04o}); refusing to rewrite it (make it writable, e.g. chmod u+w, to record)",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf, mode: u32 },
+
+    /// A sidecar file name (`.lock`) is a symbolic link: never followed.
+    #[error(
+        "{}: {} is a symbolic link; refusing to follow it (remove it and try again)",
+        path.display(),
+        link.display()
+    )]
+    SymlinkRefused { path: PathBuf, link: PathBuf },
+
+    /// The new version was renamed into place, but flushing the folder failed: the record is
+    /// written, only its durability (surviving a power loss) is unconfirmed.
+    #[error(
+        "{}: the new version was written, but flushing the folder {} to disk failed ({err}), so it may not survive a power loss or crash; do not record it again",
+        path.display(),
+        dir.display()
+    )]
+    NotDurable {
+        path: PathBuf,
+        dir: PathBuf,
+        err: io::Error,
+    },
+
     /// Any other I/O failure; `action` says what was being done ("could not read the file").
     #[error("{}: {action}: {err}", path.display())]
     Io {
@@ -72,6 +113,12 @@ impl StorageError {
     /// True when the diary does not exist (so e.g. the caller can suggest `paindiary init`).
     pub fn is_not_found(&self) -> bool {
         matches!(self, StorageError::NotFound { .. })
+    }
+
+    /// True when the new version is in place and only the folder flush failed
+    /// ([`StorageError::NotDurable`]): the caller should warn, not fail (a retry would record twice).
+    pub fn is_written(&self) -> bool {
+        matches!(self, StorageError::NotDurable { .. })
     }
 
     fn io(path: &Path, action: impl Into<String>, err: io::Error) -> Self {
@@ -195,11 +242,44 @@ fn sibling(diary: &Path, suffix: &str) -> Result<PathBuf, StorageError> {
     Ok(diary.with_file_name(name))
 }
 
+/// Most symbolic links followed when resolving a diary path (as the kernel's limit).
+const MAX_LINK_HOPS: usize = 40;
+
+/// The file a diary path names: the path itself, or, when its last component is a symbolic
+/// link, the link's final target (followed link by link, relative targets taken from the
+/// link's folder). The target need not exist (a dangling link names the file to create).
+pub fn resolve_target(diary: &Path) -> Result<PathBuf, StorageError> {
+    let mut current = diary.to_path_buf();
+    for _ in 0..MAX_LINK_HOPS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&current)
+                    .map_err(|e| StorageError::io(diary, "could not read the symbolic link", e))?;
+                current = if target.is_absolute() {
+                    target
+                } else {
+                    dir_of(&current).join(target)
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(StorageError::io(
+        diary,
+        "could not follow the symbolic link",
+        io::Error::other(format!("more than {MAX_LINK_HOPS} links in a row")),
+    ))
+}
+
 /// Flushes the folder entry changes (renames, new names) of `dir` to disk.
 fn sync_dir(dir: &Path, diary: &Path) -> Result<(), StorageError> {
-    let action = || format!("could not flush the folder {} to disk", dir.display());
-    let handle = File::open(dir).map_err(|e| StorageError::io(diary, action(), e))?;
-    match handle.sync_all() {
+    let not_durable = |err| StorageError::NotDurable {
+        path: diary.to_path_buf(),
+        dir: dir.to_path_buf(),
+        err,
+    };
+    let handle = File::open(dir).map_err(not_durable)?;
+    match fault_hook_sync_dir().and_then(|()| handle.sync_all()) {
         Ok(()) => Ok(()),
         // Some file systems do not support fsync on folders; nothing more can be done there.
         Err(e)
@@ -210,7 +290,16 @@ fn sync_dir(dir: &Path, diary: &Path) -> Result<(), StorageError> {
         {
             Ok(())
         }
-        Err(e) => Err(StorageError::io(diary, action(), e)),
+        Err(e) => Err(not_durable(e)),
+    }
+}
+
+/// Test hook: `PAINDIARY_TEST_FAIL_DIR_SYNC=1` makes every folder flush fail with EIO, so the
+/// tests can check what a write reports when its durability cannot be confirmed.
+fn fault_hook_sync_dir() -> io::Result<()> {
+    match std::env::var_os("PAINDIARY_TEST_FAIL_DIR_SYNC") {
+        Some(v) if v == "1" => Err(io::Error::from_raw_os_error(libc::EIO)),
+        _ => Ok(()),
     }
 }
 
