@@ -247,7 +247,7 @@ pub struct RfaArgs {
     /// When the RFA was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
-    /// The region, e.g. lumbar, cervical, knee (cervical has its own limits, SPEC §3.6)
+    /// The region, e.g. lumbar, cervical (a cervical RFA has its own limits)
     #[arg(long)]
     pub region: Option<String>,
     /// The levels, comma separated
