@@ -131,7 +131,7 @@ fn reference(
         .reduce(f64::max);
     let usable = baseline.is_some_and(|b| b != 0.0);
     let days = period.map(|(g, _)| (follow[g].0 / DAY) as i64);
-    let ongoing = usable.then(|| matches!(period, Some((_, None))));
+    let ongoing = usable.then_some(matches!(period, Some((_, None))));
     let worse = baseline.is_some_and(|b| {
         follow
             .windows(2)
