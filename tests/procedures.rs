@@ -357,3 +357,14 @@ fn concurrent_amendments_of_a_block_lose_nothing() {
     assert_eq!(notes.len(), PROCESSES * CALLS);
     assert_eq!(history[0]["note"], "He said \"fine\", then left");
 }
+
+#[test]
+fn log_after_skips_a_retracted_procedure() {
+    let env = with_rfa();
+    env.ok(&["retract", "b2", "--reason", "wrong day"]);
+    env.ok(&["log", "5", "--after", "1h"]);
+    let entries = env.json()["entries"].as_array().unwrap().clone();
+    let last = entries.iter().find(|e| e["id"] == "e5").expect("e5 logged");
+    // One hour after b1 (09:30 -07:00), not after the retracted RFA.
+    assert_eq!(last["at"], "2026-11-20T10:30:00-07:00");
+}

@@ -205,11 +205,13 @@ pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     println(&text)
 }
 
-/// `--after D`: that long after the latest block; refused when it lies in the future.
+/// `--after D`: that long after the latest procedure that is not retracted (a block or an
+/// RFA); refused when it lies in the future.
 fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<DateTime<FixedOffset>> {
     let latest = diary
         .procedures
         .iter()
+        .filter(|p| !p.is_retracted())
         .max_by_key(|p| p.at.instant())
         .ok_or_else(|| {
             usage("--after needs a block in the diary, and none is recorded yet (use --at)")
