@@ -399,8 +399,13 @@ pub fn after_rfa(
     let cms = protocol.name.eq_ignore_ascii_case("cms");
     let id = &latest.id;
     let pct = fmt_pct;
+    let source = if latest.min_days == CERVICAL_MIN_DAYS {
+        "ASRA cervical guideline"
+    } else {
+        "LCD L38801"
+    };
     let limits = format!(
-        "≥ {} % relief for ≥ {} days",
+        "≥ {} % relief for ≥ {} days, the limits of the {source}",
         pct(latest.threshold_pct),
         latest.min_days
     );
@@ -436,10 +441,10 @@ pub fn after_rfa(
                 "RFA {id} cannot be judged: {} in the 30 days before it (at least moderate pain, {} or more, is needed to measure relief). A clinician should review the case.",
                 match latest.reasons.first() {
                     Some(RfaBaselineReason::LowBaseline) => format!(
-                        "the baseline pain was low ({:.1})",
-                        latest.baseline.unwrap_or(0.0)
+                        "the baseline pain was low ({})",
+                        pct((latest.baseline.unwrap_or(0.0) * 10.0).round() / 10.0)
                     ),
-                    _ => "no pain score was recorded".to_string(),
+                    _ => "there is no usable pain score (none, or all still under the previous procedure)".to_string(),
                 },
                 pct(protocol.min_baseline)
             ),

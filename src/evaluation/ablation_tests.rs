@@ -651,3 +651,47 @@ fn any_input_gives_an_outcome_without_panicking() {
     let d = after_rfa(&a, &[], &r, &protocol("cms"), i128::MAX);
     assert_eq!(d.step, NextStep::ContinueDiary);
 }
+
+#[test]
+fn rationales_give_the_facts_behind_the_step() {
+    let r = rfa();
+    let text = |a: &AblationEvaluation, earlier: &[&Procedure], p: &str, as_of: i64| {
+        let earlier: Vec<(&Procedure, i128)> =
+            earlier.iter().map(|e| (*e, e.at.instant())).collect();
+        after_rfa(a, &earlier, &r, &protocol(p), ns(as_of)).rationale
+    };
+    let failed = fu(&weekly(&[7.0, 7.0]), 100 * DAY);
+    let t = text(&failed, &[], "asra", 100 * DAY);
+    assert!(
+        t.contains("≥ 50 % relief for ≥ 182 days, the limits of the LCD L38801"),
+        "{t}"
+    );
+    assert!(t.contains("medial branch transection"), "{t}");
+    let durable = fu(&durable_scores(), 300 * DAY);
+    let t = text(&durable, &[], "cms", 731 * DAY);
+    assert!(t.contains("731 days ago, more than 2 years"), "{t}");
+    let recent = rfa_at("b0", 0, "lumbar");
+    let t = text(&durable, &[&recent], "cms", 300 * DAY);
+    assert!(t.contains("RFA b0 on the same target"), "{t}");
+    let low = {
+        let mut s = weekly(&[1.0, 1.0]);
+        s[0].1 = 3.25;
+        fu(&s, 100 * DAY)
+    };
+    let t = text(&low, &[], "asra", 100 * DAY);
+    assert!(t.contains("the baseline pain was low (3.3)"), "{t}");
+    let cervical = rfa_at("b2", 0, "cervical");
+    let c = fu_with(
+        &cervical,
+        &weekly(&[7.0, 7.0]),
+        None,
+        None,
+        "asra",
+        100 * DAY,
+    );
+    let t = after_rfa(&c, &[], &cervical, &protocol("asra"), ns(100 * DAY)).rationale;
+    assert!(
+        t.contains("≥ 30 % relief for ≥ 91 days, the limits of the ASRA cervical"),
+        "{t}"
+    );
+}
