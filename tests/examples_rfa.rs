@@ -165,3 +165,17 @@ fn every_rfa_example_has_its_outcome() {
         }
     }
 }
+
+#[test]
+fn every_rfa_example_has_an_expectation() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/diaries");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("examples/diaries")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| Some(n.strip_prefix("rfa-")?.strip_suffix(".json")?.to_string()))
+        .collect();
+    names.sort();
+    let mut known: Vec<String> = EXPECTED.iter().map(|e| e.0.to_string()).collect();
+    known.sort();
+    assert_eq!(names, known);
+}
