@@ -368,3 +368,24 @@ fn log_after_skips_a_retracted_procedure() {
     // One hour after b1 (09:30 -07:00), not after the retracted RFA.
     assert_eq!(last["at"], "2026-11-20T10:30:00-07:00");
 }
+
+#[test]
+fn rfa_errors_change_nothing() {
+    let env = Env::with_diary(DIARY);
+    let name = env.diary.display().to_string();
+    env.fails(
+        &["rfa", "--at", "2026-11-26T12:06:00Z"],
+        2,
+        &[&name, "--at", "future"],
+    );
+    env.fails(&["rfa", "--at", "someday"], 2, &["--at"]);
+    env.fails(&["rfa", "--side", "up"], 2, &["--side"]);
+    env.fails(&["rfa", "--anesthetic", "lidocaine"], 2, &["--anesthetic"]);
+    env.fails(&["rfa", "--kind", "sacroiliac"], 2, &["--kind"]);
+    let bad = Env::with_diary(&DIARY.replace("\"version\": 1", "\"version\": 99"));
+    let before = digest(&bad.diary);
+    let (code, out, err) = bad.run(&["rfa", "--levels", "L4-L5"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("version"), "{err}");
+    assert_eq!(digest(&bad.diary), before);
+}

@@ -3,13 +3,14 @@
 //! Both change the diary under its lock; nothing is written when they fail.
 
 use super::context::{Context, println, usage};
-use super::record::{modify, parse_at};
+use super::record::modify;
 use crate::cli::AmendArgs;
 use anyhow::Result;
 use chrono::Timelike;
 use paindiary::diary::Timestamp;
 use paindiary::diary::correct::{self, Amendment, CorrectError};
 use paindiary::render::sanitize::one_line;
+use paindiary::time_input::parse_past_time;
 
 /// The time of a correction: now, to the second.
 fn now(ctx: &Context) -> Timestamp {
@@ -25,9 +26,15 @@ fn refused(ctx: &Context, err: CorrectError) -> anyhow::Error {
 /// `amend ID …`: replace the given fields; the old values go to the record's history.
 pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
     let at = match args.at.as_deref() {
-        Some(text) => Some(Timestamp::new(parse_at(ctx, Some(text)).map_err(|e| {
-            usage(format!("{}: amend {}: {e}", ctx.name(), one_line(&args.id)))
-        })?)),
+        Some(text) => Some(Timestamp::new(parse_past_time(text, &ctx.now).map_err(
+            |e| {
+                usage(format!(
+                    "{}: amend {}: --at: {e}",
+                    ctx.name(),
+                    one_line(&args.id)
+                ))
+            },
+        )?)),
         None => None,
     };
     let change = Amendment {

@@ -56,7 +56,9 @@ pub fn modify<T>(
 /// Parse a `--at` value against the context's clock (exit 2 when wrong).
 pub fn parse_at(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>> {
     match text {
-        Some(text) => parse_past_time(text, &ctx.now).map_err(|e| usage(format!("--at: {e}"))),
+        Some(text) => {
+            parse_past_time(text, &ctx.now).map_err(|e| usage(format!("{}: --at: {e}", ctx.name())))
+        }
         None => Ok(ctx.now.fixed_offset()),
     }
 }
