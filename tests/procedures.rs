@@ -293,7 +293,11 @@ fn retract_a_block_and_an_rfa() {
     );
     // Retracting the only block: evaluation ignores it (no block left), the file keeps it.
     env.ok(&["retract", "b1", "--reason", "duplicate"]);
-    assert_eq!(procedure(&env, "b1")["operator"], "Dr A", "unknown field kept");
+    assert_eq!(
+        procedure(&env, "b1")["operator"],
+        "Dr A",
+        "unknown field kept"
+    );
     let (code, _, err) = env.run(&["evaluate"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("no block recorded"), "{err}");
