@@ -68,6 +68,15 @@ pub enum Command {
   paindiary block --anesthetic lidocaine --kind genicular-nerve-block --region knee --side left --sedation minimal")]
     Block(BlockArgs),
 
+    /// Record a radiofrequency ablation (RFA); prints its id
+    #[command(after_help = "Examples:
+  paindiary rfa --levels L4-L5,L5-S1 --side right --region lumbar
+  paindiary rfa --at '2026-11-20 09:30' --region cervical --levels C5-C6 --side left
+
+Log a score weekly from then on: relief is judged from day 21 (nerve healing), against the
+mean of the scores of the 30 days before the RFA. `paindiary evaluate` gives the outcome.")]
+    Rfa(RfaArgs),
+
     /// Record a pain score (0–10); after a block, prints the relief from baseline
     #[command(after_help = "Examples:
   paindiary log 7 --activity standing           # before the block: baseline
@@ -143,17 +152,23 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
         csv: PathBuf,
     },
 
-    /// Correct an entry; the replaced values are kept in its history
+    /// Correct an entry, a block or an RFA; the replaced values are kept in its history
     #[command(after_help = "Examples:
   paindiary amend e4 --score 3
-  paindiary amend e4 --at '2026-11-20 10:45' --activity walking")]
+  paindiary amend e4 --at '2026-11-20 10:45' --activity walking
+  paindiary amend b1 --levels L4-L5,L5-S1 --side left
+  paindiary amend b2 --anesthetic bupivacaine --steroid false --sedation minimal
+
+An entry takes --score, --at, --activity, --relief, --medication, --note; a block or an RFA
+takes --at, --kind, --anesthetic, --region, --levels, --side, --steroid, --sedation, --note.")]
     Amend(AmendArgs),
 
-    /// Withdraw an entry: it stays in the file and is ignored by evaluation
+    /// Withdraw an entry, a block or an RFA: it stays in the file and is ignored by evaluation
     #[command(after_help = "Examples:
-  paindiary retract e4 --reason 'scored the injection site'")]
+  paindiary retract e4 --reason 'scored the injection site'
+  paindiary retract b2 --reason 'recorded twice'")]
     Retract {
-        /// The entry id (e.g. e4)
+        /// The id of the entry, block or RFA (e.g. e4, b2)
         id: String,
         /// Why the entry is withdrawn
         #[arg(long)]
@@ -204,7 +219,7 @@ pub struct BlockArgs {
     /// When the block was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
-    /// What kind of block
+    /// What kind of block (an RFA is recorded with `paindiary rfa`)
     #[arg(long, value_parser = choice(ProcedureKind::ALL, |k| k.as_str()), default_value = "medial-branch-block")]
     pub kind: ProcedureKind,
     /// The region, e.g. lumbar, cervical, knee
@@ -222,6 +237,25 @@ pub struct BlockArgs {
     /// Sedation given
     #[arg(long, value_parser = choice(Sedation::ALL, |s| s.as_str()), default_value = "none")]
     pub sedation: Sedation,
+    /// A free-text note
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RfaArgs {
+    /// When the RFA was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// The region, e.g. lumbar, cervical (a cervical RFA has its own limits)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The levels, comma separated
+    #[arg(long, value_delimiter = ',', value_name = "L4-L5,L5-S1")]
+    pub levels: Vec<String>,
+    /// The side treated
+    #[arg(long, value_parser = choice(Side::ALL, |s| s.as_str()))]
+    pub side: Option<Side>,
     /// A free-text note
     #[arg(long)]
     pub note: Option<String>,
@@ -283,7 +317,7 @@ pub struct EvaluateArgs {
 
 #[derive(Debug, Args)]
 pub struct AmendArgs {
-    /// The entry id (e.g. e4)
+    /// The id of the entry, block or RFA (e.g. e4, b2)
     pub id: String,
     /// The corrected score
     #[arg(long, value_parser = score_in_range(10.0), allow_negative_numbers = true)]
@@ -303,6 +337,27 @@ pub struct AmendArgs {
     /// The corrected note (empty text clears it)
     #[arg(long)]
     pub note: Option<String>,
+    /// Block or RFA: the corrected kind
+    #[arg(long, value_parser = choice(ProcedureKind::ALL, |k| k.as_str()))]
+    pub kind: Option<ProcedureKind>,
+    /// Block or RFA: the corrected local anaesthetic
+    #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
+    pub anesthetic: Option<Anesthetic>,
+    /// Block or RFA: the corrected region (empty text clears it)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Block or RFA: the corrected levels, comma separated (empty text clears them)
+    #[arg(long, value_name = "L4-L5,L5-S1")]
+    pub levels: Option<String>,
+    /// Block or RFA: the corrected side
+    #[arg(long, value_parser = choice(Side::ALL, |s| s.as_str()))]
+    pub side: Option<Side>,
+    /// Block or RFA: whether a steroid was included
+    #[arg(long, value_name = "true|false", value_parser = PossibleValuesParser::new(["true", "false"]).map(|s| s == "true"))]
+    pub steroid: Option<bool>,
+    /// Block or RFA: the corrected sedation
+    #[arg(long, value_parser = choice(Sedation::ALL, |s| s.as_str()))]
+    pub sedation: Option<Sedation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

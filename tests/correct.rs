@@ -103,12 +103,12 @@ fn amend_errors_change_nothing() {
     env.fails(
         &["amend", "e9", "--score", "3"],
         2,
-        &[&name, "no entry has the id \"e9\""],
+        &[&name, "no entry, block or RFA has the id \"e9\""],
     );
     env.fails(
         &["amend", "b1", "--score", "3"],
         2,
-        &[&name, "\"b1\" is a block, not an entry"],
+        &[&name, "--score does not fit block \"b1\""],
     );
     env.fails(
         &["amend", "e1"],
@@ -196,12 +196,7 @@ fn retract_errors_change_nothing() {
     env.fails(
         &["retract", "e9", "--reason", "x"],
         2,
-        &[&name, "no entry has the id \"e9\""],
-    );
-    env.fails(
-        &["retract", "b1", "--reason", "x"],
-        2,
-        &[&name, "is a block"],
+        &[&name, "no entry, block or RFA has the id \"e9\""],
     );
     env.fails(
         &["retract", "e1", "--reason", "  "],

@@ -105,7 +105,9 @@ fn block_prints_its_id_and_stores_every_option() {
     .assert()
     .success()
     .stdout("b1\n")
-    .stderr("");
+    .stderr(
+        "paindiary: stored b1 2026-11-20 09:30 -07:00 (local time), genicular-nerve-block, region knee, levels L4-L5,L5-S1, side bilateral, agent bupivacaine, with steroid, sedation minimal, note \"first block\"\n",
+    );
     let p = &env.diary_json()["procedures"][0];
     assert_eq!(
         *p,

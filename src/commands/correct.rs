@@ -1,14 +1,16 @@
-//! Corrections: `amend` (keeps the replaced values in the entry's history) and `retract`.
+//! Corrections of entries, blocks and RFAs: `amend` (keeps the replaced values in the
+//! record's history) and `retract`.
 //! Both change the diary under its lock; nothing is written when they fail.
 
 use super::context::{Context, println, usage};
-use super::record::{modify, parse_at};
+use super::record::modify;
 use crate::cli::AmendArgs;
 use anyhow::Result;
 use chrono::Timelike;
 use paindiary::diary::Timestamp;
 use paindiary::diary::correct::{self, Amendment, CorrectError};
 use paindiary::render::sanitize::one_line;
+use paindiary::time_input::parse_past_time;
 
 /// The time of a correction: now, to the second.
 fn now(ctx: &Context) -> Timestamp {
@@ -16,17 +18,23 @@ fn now(ctx: &Context) -> Timestamp {
     Timestamp::new(now.with_nanosecond(0).unwrap_or(now))
 }
 
-/// Refusals about the entry named on the command line are command-line errors (exit 2).
+/// Refusals about the record named on the command line are command-line errors (exit 2).
 fn refused(ctx: &Context, err: CorrectError) -> anyhow::Error {
     usage(format!("{}: {err}", ctx.name()))
 }
 
-/// `amend ID …`: replace the given fields; the old values go to the entry's history.
+/// `amend ID …`: replace the given fields; the old values go to the record's history.
 pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
     let at = match args.at.as_deref() {
-        Some(text) => Some(Timestamp::new(parse_at(ctx, Some(text)).map_err(|e| {
-            usage(format!("{}: amend {}: {e}", ctx.name(), one_line(&args.id)))
-        })?)),
+        Some(text) => Some(Timestamp::new(parse_past_time(text, &ctx.now).map_err(
+            |e| {
+                usage(format!(
+                    "{}: amend {}: --at: {e}",
+                    ctx.name(),
+                    one_line(&args.id)
+                ))
+            },
+        )?)),
         None => None,
     };
     let change = Amendment {
@@ -36,10 +44,19 @@ pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
         relief: args.relief,
         medication: args.medication,
         note: args.note,
+        kind: args.kind,
+        anesthetic: args.anesthetic,
+        region: args.region,
+        levels: args
+            .levels
+            .map(|l| l.split(',').map(|s| s.trim().to_string()).collect()),
+        side: args.side,
+        steroid: args.steroid,
+        sedation: args.sedation,
     };
     if change.is_empty() {
         return Err(usage(format!(
-            "{}: amend {} needs at least one of --score, --at, --activity, --relief, --medication, --note",
+            "{}: amend {} needs at least one of --score, --at, --activity, --relief, --medication, --note (an entry) or --at, --kind, --anesthetic, --region, --levels, --side, --steroid, --sedation, --note (a block or RFA)",
             ctx.name(),
             one_line(&args.id)
         )));
@@ -59,7 +76,7 @@ pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
     )))
 }
 
-/// `retract ID --reason R`: the entry stays, marked retracted, and evaluation ignores it.
+/// `retract ID --reason R`: the record stays, marked retracted, and evaluation ignores it.
 pub fn retract(ctx: &Context, id: &str, reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(usage(format!(

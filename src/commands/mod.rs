@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init { patient } => record::init(&ctx, patient),
         Command::Block(args) => record::block(&ctx, args),
+        Command::Rfa(args) => record::rfa(&ctx, args),
         Command::Log(args) => record::log(&ctx, args),
         Command::List { format } => show::list(&ctx, format),
         Command::Evaluate(args) => evaluate::evaluate(&ctx, args),

@@ -1,10 +1,12 @@
 //! Recording: `init`, `block` and `log`, and the locked read-modify-write they share.
 
 use super::context::{Context, load, parse_bytes, println, usage};
-use crate::cli::{BlockArgs, LogArgs};
+use crate::cli::{BlockArgs, LogArgs, RfaArgs};
 use anyhow::Result;
-use chrono::{DateTime, Duration, FixedOffset};
-use paindiary::diary::{Diary, Entry, Extra, Procedure, Timestamp, to_bytes};
+use chrono::{DateTime, Duration, FixedOffset, Local};
+use paindiary::diary::{
+    Diary, Entry, Extra, Procedure, ProcedureKind, Sedation, Timestamp, to_bytes,
+};
 use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
 use paindiary::render::round1;
 use paindiary::render::sanitize::{one_line, terminal_text};
@@ -73,22 +75,31 @@ pub fn modify<T>(
 /// Parse a `--at` value against the context's clock (exit 2 when wrong).
 pub fn parse_at(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>> {
     match text {
-        Some(text) => parse_past_time(text, &ctx.now).map_err(|e| usage(format!("--at: {e}"))),
+        Some(text) => {
+            parse_past_time(text, &ctx.now).map_err(|e| usage(format!("{}: --at: {e}", ctx.name())))
+        }
         None => Ok(ctx.now.fixed_offset()),
     }
 }
 
-/// `block`: record a procedure and print its id.
+/// `block`: record a diagnostic block; prints its id, then on stderr what was stored.
 pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
+    if !args.kind.is_block() {
+        return Err(usage(format!(
+            "{}: block --kind {}: an RFA is not a diagnostic block; record it with `paindiary rfa` (e.g. paindiary rfa --levels L4-L5,L5-S1 --side right)",
+            ctx.name(),
+            args.kind
+        )));
+    }
     let at = parse_at(ctx, args.at.as_deref())?;
-    let id = modify(ctx, true, |diary| {
-        let id = diary.next_procedure_id();
-        diary.insert_procedure(Procedure {
-            id: id.clone(),
+    record_procedure(
+        ctx,
+        Procedure {
+            id: String::new(),
             kind: args.kind,
             at: Timestamp::new(at),
             region: args.region,
-            levels: args.levels.into_iter().filter(|l| !l.is_empty()).collect(),
+            levels: args.levels,
             side: args.side,
             anesthetic: Some(args.anesthetic),
             steroid: args.steroid,
@@ -97,10 +108,87 @@ pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
             retracted: None,
             history: None,
             extra: Extra::default(),
-        });
-        Ok(id)
+        },
+    )
+}
+
+/// `rfa`: record a radiofrequency ablation; prints its id, then on stderr what was stored.
+pub fn rfa(ctx: &Context, args: RfaArgs) -> Result<()> {
+    let at = parse_at(ctx, args.at.as_deref())?;
+    record_procedure(
+        ctx,
+        Procedure {
+            id: String::new(),
+            kind: ProcedureKind::RadiofrequencyAblation,
+            at: Timestamp::new(at),
+            region: args.region,
+            levels: args.levels,
+            side: args.side,
+            anesthetic: None,
+            steroid: false,
+            sedation: Sedation::None,
+            note: args.note,
+            retracted: None,
+            history: None,
+            extra: Extra::default(),
+        },
+    )
+}
+
+/// Store `procedure` under the next free id (blank levels dropped); print the id on stdout and what was stored on stderr.
+fn record_procedure(ctx: &Context, mut procedure: Procedure) -> Result<()> {
+    procedure.levels.retain(|l| !l.trim().is_empty());
+    let stored = modify(ctx, true, |diary| {
+        procedure.id = diary.next_procedure_id();
+        let stored = procedure.clone();
+        diary.insert_procedure(procedure);
+        Ok(stored)
     })?;
-    println(&id)
+    println(&stored.id)?;
+    eprintln!(
+        "paindiary: stored {} {}",
+        one_line(&stored.id),
+        describe_procedure(&stored)
+    );
+    Ok(())
+}
+
+/// What a procedure is, in one line for people: local time, kind, region, levels, side, agent.
+pub fn describe_procedure(p: &Procedure) -> String {
+    let local = p.at.time().with_timezone(&Local);
+    let mut parts = vec![
+        format!("{} (local time)", local.format("%Y-%m-%d %H:%M %:z")),
+        p.kind.as_str().to_string(),
+    ];
+    if let Some(region) = &p.region {
+        parts.push(format!("region {}", one_line(region)));
+    }
+    parts.push(if p.levels.is_empty() {
+        "levels not given".into()
+    } else {
+        format!("levels {}", one_line(&p.levels.join(",")))
+    });
+    parts.push(match p.side {
+        Some(side) => format!("side {side}"),
+        None => "side not given".into(),
+    });
+    match p.anesthetic {
+        Some(agent) => parts.push(format!("agent {agent}")),
+        None if p.is_block() => parts.push("agent not given".into()),
+        None => {}
+    }
+    if p.is_block() {
+        if p.steroid {
+            parts.push("with steroid".into());
+        }
+        if p.sedation != Sedation::None {
+            parts.push(format!("sedation {}", p.sedation));
+        }
+    }
+    if let Some(note) = &p.note {
+        parts.push(format!("note \"{}\"", one_line(note)));
+    }
+    parts.join(", ")
 }
 
 /// `log`: record a score; after a block, also print the relief from its baseline.
@@ -138,11 +226,13 @@ pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     println(&text)
 }
 
-/// `--after D`: that long after the latest block; refused when it lies in the future.
+/// `--after D`: that long after the latest procedure that is not retracted (a block or an
+/// RFA); refused when it lies in the future.
 fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<DateTime<FixedOffset>> {
     let latest = diary
         .procedures
         .iter()
+        .filter(|p| !p.is_retracted())
         .max_by_key(|p| p.at.instant())
         .ok_or_else(|| {
             usage("--after needs a block in the diary, and none is recorded yet (use --at)")

@@ -1,6 +1,7 @@
 //! The evaluation engine (SPEC §3): a pure function of a diary and a protocol that classifies
 //! every block, gives its reasons and flags, and the next step. No I/O, no clock.
 
+mod ablation;
 mod baseline;
 mod classify;
 mod entry_relief;
@@ -10,6 +11,7 @@ mod relief_run;
 mod target;
 mod timeline;
 
+pub use ablation::*;
 pub use baseline::{FORMULA, relief_pct};
 pub use classify::{Classification, Flag, Reason};
 pub use entry_relief::{EntryRelief, entry_reliefs};

@@ -1,12 +1,15 @@
 //! Rendering: tables, JSON, CSV, the terminal chart and the HTML report, built from the
 //! evaluation's result types and the diary, never re-deriving clinical values. Returns text;
 //! the caller decides where it goes.
+pub mod ablation_json;
+pub mod ablation_table;
 pub mod chart;
 pub mod entries;
 pub mod evaluation_json;
 pub mod evaluation_table;
 pub mod html;
 pub mod protocols;
+pub mod rfa_chart;
 pub mod round;
 pub mod sanitize;
 
