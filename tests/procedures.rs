@@ -375,6 +375,16 @@ fn log_after_skips_a_retracted_procedure() {
 }
 
 #[test]
+fn log_after_counts_from_the_latest_block_not_an_rfa() {
+    // SPEC §2: `--after` is "that long after the latest block"; an RFA is not a block (§3).
+    let env = with_rfa();
+    env.ok(&["log", "5", "--after", "2h"]);
+    let entries = env.json()["entries"].as_array().unwrap().clone();
+    let last = entries.iter().find(|e| e["id"] == "e5").expect("e5 logged");
+    assert_eq!(last["at"], "2026-11-20T11:30:00-07:00");
+}
+
+#[test]
 fn rfa_errors_change_nothing() {
     let env = Env::with_diary(DIARY);
     let name = env.diary.display().to_string();

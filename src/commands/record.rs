@@ -232,7 +232,7 @@ fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<Date
     let latest = diary
         .procedures
         .iter()
-        .filter(|p| !p.is_retracted())
+        .filter(|p| p.is_block() && !p.is_retracted())
         .max_by_key(|p| p.at.instant())
         .ok_or_else(|| {
             usage("--after needs a block in the diary, and none is recorded yet (use --at)")
