@@ -5,7 +5,7 @@ use crate::cli::{Cli, ListFormat, TableOrJson};
 use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
-use paindiary::render::{entries, protocols as protocols_render};
+use paindiary::render::{entries, protocols as protocols_render, table};
 
 /// `list`: the entries with the time since the latest preceding block and relief %.
 pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
@@ -13,7 +13,7 @@ pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
     let evaluation = evaluate(&diary, &Protocol::default_protocol()).ok();
     let reliefs = entry_reliefs(&diary, evaluation.as_ref());
     let text = match format {
-        ListFormat::Table => entries::entries_table(&diary, &reliefs),
+        ListFormat::Table => entries::entries_table(&diary, &reliefs, table::terminal_width()),
         ListFormat::Json => entries::entries_json(&diary, &reliefs) + "\n",
         ListFormat::Csv => entries::entries_csv(&diary, &reliefs),
     };

@@ -9,6 +9,7 @@ pub mod html;
 pub mod protocols;
 pub mod round;
 pub mod sanitize;
+pub mod table;
 
 pub use round::round1;
 
