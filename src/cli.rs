@@ -2,7 +2,7 @@
 //! the diary (times, durations) happens in the commands.
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use paindiary::diary::{Anesthetic, ProcedureKind, Sedation, Side};
 use std::path::PathBuf;
 
@@ -64,8 +64,10 @@ pub enum Command {
     /// Record a diagnostic block (procedure); prints its id
     #[command(after_help = "Examples:
   paindiary block --anesthetic lidocaine
-  paindiary block --anesthetic bupivacaine --at '2026-11-20 09:30' --levels L4-L5,L5-S1 --side bilateral
-  paindiary block --anesthetic lidocaine --kind genicular-nerve-block --region knee --side left --sedation minimal")]
+  paindiary block --anesthetic bupivacaine --at '2026-11-20 09:30' \\
+      --levels L4-L5,L5-S1 --side bilateral
+  paindiary block --anesthetic lidocaine --kind genicular-nerve-block \\
+      --region knee --side left --sedation minimal")]
     Block(BlockArgs),
 
     /// Record a pain score (0–10); after a block, prints the relief from baseline
@@ -109,7 +111,8 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
     /// The pain trajectory around each block, drawn in the terminal
     #[command(after_help = "Examples:
   paindiary chart
-  paindiary --file examples/diaries/positive-single-block.json chart --protocol cms")]
+  paindiary -f examples/diaries/dual-confirmed.json chart --protocol dual
+  COLUMNS=120 paindiary chart")]
     Chart(ProtocolArgs),
 
     /// A self-contained, printable HTML report
@@ -162,17 +165,63 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
 
     /// Print a shell completion script
     #[command(after_help = "Examples:
-  paindiary completions bash > ~/.local/share/bash-completion/completions/paindiary
+  paindiary completions bash \\
+      > ~/.local/share/bash-completion/completions/paindiary
   paindiary completions zsh > ~/.zfunc/_paindiary")]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff)
+    /// Print the man page of paindiary or of one command (roff)
     #[command(after_help = "Examples:
-  paindiary man > paindiary.1 && man ./paindiary.1")]
-    Man,
+  paindiary man > paindiary.1 && man ./paindiary.1
+  paindiary man log | man -l -")]
+    Man {
+        /// The command whose page to print (its page is paindiary-COMMAND(1)) [default: the
+        /// page of paindiary itself]
+        // The possible values are the subcommands, filled in by `command()`.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
+}
+
+/// The command line as parsed and documented: help wrapped to the terminal's width (`COLUMNS`,
+/// else the terminal, else 100 columns), but never narrower than the longest example line, so
+/// that examples are never wrapped; `man` takes the subcommands' names.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let longest_example = std::iter::once(&cmd)
+        .chain(cmd.get_subcommands())
+        .filter_map(|c| c.get_after_help().map(|h| h.to_string()))
+        .flat_map(|h| {
+            h.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(unicode_width::UnicodeWidthStr::width)
+                .collect::<Vec<_>>()
+        })
+        .max()
+        .unwrap_or(0);
+    let width = paindiary::render::table::terminal_width().unwrap_or(100);
+    // Built, the command has its `help` subcommand too: it has a page like the others.
+    let mut built = cmd.clone();
+    built.build();
+    let pages: Vec<String> = built
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    cmd.term_width(width.max(longest_example + 1))
+        .mut_subcommand("man", |man| {
+            man.mut_arg("command", |arg| {
+                arg.value_parser(PossibleValuesParser::new(pages))
+            })
+        })
+}
+
+/// Parse the process's arguments with [`command`]; a wrong command line exits (2).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 fn score_in_range(max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
@@ -328,7 +377,6 @@ pub enum ExportFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {

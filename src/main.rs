@@ -2,12 +2,11 @@
 mod cli;
 mod commands;
 
-use clap::Parser;
 use paindiary::render::sanitize::terminal_text;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -205,7 +205,11 @@ impl Table {
             .rows
             .iter()
             .any(|r| r.iter().any(|c| c.short.is_some()));
-        let short = if has_short { measure(true) } else { full.clone() };
+        let short = if has_short {
+            measure(true)
+        } else {
+            full.clone()
+        };
         let is_text: Vec<bool> = visible.iter().map(|&c| self.columns[c].text).collect();
         // Each padding, in order: everything on one line; text columns wrapped at spaces and
         // short values whole; the same with the short forms; every column wrapped at spaces.
@@ -479,7 +483,8 @@ mod tests {
         let letters = |t: &str| t.chars().filter(|c| c.is_ascii_lowercase()).count();
         let text = sample().render(Some(5));
         // id, time (short: no letters) and note: every letter is still there.
-        let expected = letters("idtimenote") + letters("e1")
+        let expected = letters("idtimenote")
+            + letters("e1")
             + letters("walked the dog after lunch, then sat down for a long while");
         assert_eq!(letters(&text), expected, "{text}");
     }
@@ -496,7 +501,10 @@ mod tests {
         let mut t = Table::new([Column::fixed("c")]);
         t.add_row([Cell::new("positive").fg(Color::Green)]);
         assert!(!t.render_styled(None, false).contains('\x1b'));
-        assert!(t.render_styled(None, true).contains("\x1b[92mpositive\x1b[0m"));
+        assert!(
+            t.render_styled(None, true)
+                .contains("\x1b[92mpositive\x1b[0m")
+        );
     }
 
     #[test]
