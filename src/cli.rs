@@ -1,9 +1,11 @@
-//! The command line: clap derive types only (SPEC §2). Parsing values that need the clock or
-//! the diary (times, durations) happens in the commands.
+//! The command line: clap derive types and their value parsers (SPEC §2). Times and durations
+//! are parsed here by the library's `time_input`; what needs the diary happens in the commands.
 
+use chrono::{DateTime, FixedOffset};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use paindiary::diary::{Anesthetic, ProcedureKind, Sedation, Side};
+use paindiary::time_input::{TimeError, parse_duration_minutes, parse_past_time};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -224,6 +226,12 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
+/// `--at` of `log` and `block`: a time no more than 5 minutes after now, parsed by the library
+/// against the command's clock (`PAINDIARY_NOW` or the system clock, in `$TZ`).
+fn past_time(text: &str) -> Result<DateTime<FixedOffset>, TimeError> {
+    parse_past_time(text, &crate::commands::clock())
+}
+
 fn score_in_range(max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
     move |s: &str| {
         let v: f64 = s
@@ -251,8 +259,8 @@ pub struct BlockArgs {
     #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
     pub anesthetic: Anesthetic,
     /// When the block was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
-    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = past_time)]
+    pub at: Option<DateTime<FixedOffset>>,
     /// What kind of block
     #[arg(long, value_parser = choice(ProcedureKind::ALL, |k| k.as_str()), default_value = "medial-branch-block")]
     pub kind: ProcedureKind,
@@ -286,12 +294,13 @@ pub struct LogArgs {
         long,
         value_name = "TIME",
         allow_hyphen_values = true,
-        conflicts_with = "after"
+        conflicts_with = "after",
+        value_parser = past_time
     )]
-    pub at: Option<String>,
-    /// That long after the latest block, e.g. 30m, 1h30m
-    #[arg(long, value_name = "DURATION")]
-    pub after: Option<String>,
+    pub at: Option<DateTime<FixedOffset>>,
+    /// That long after the latest block, e.g. 30m, 1h30m (in minutes once parsed)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_minutes)]
+    pub after: Option<i64>,
     /// The provocative activity done while rating (a provoked rating)
     #[arg(long)]
     pub activity: Option<String>,

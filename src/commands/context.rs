@@ -8,6 +8,7 @@ use paindiary::diary::{Diary, parse_diary_owned};
 use paindiary::storage;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// A mistake on the command line: exit code 2.
@@ -106,10 +107,23 @@ fn lock_timeout() -> Result<Duration> {
 }
 
 /// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests, to the whole
-/// second: a record made without `--at` gets the same time as with `--at now`.
+/// second: a record made without `--at` gets the same time as with `--at now`. Read once per
+/// process, so the command-line parser (`--at`) and the command see the same instant.
 fn now() -> Result<DateTime<Local>> {
-    let now = read_clock()?;
-    Ok(now.with_nanosecond(0).unwrap_or(now))
+    static NOW: OnceLock<Result<DateTime<Local>, String>> = OnceLock::new();
+    NOW.get_or_init(|| {
+        read_clock()
+            .map(|now| now.with_nanosecond(0).unwrap_or(now))
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(|e| anyhow!(e))
+}
+
+/// The clock for parsing `--at` on the command line. A bad `PAINDIARY_NOW` is reported by the
+/// command (exit 1); until then the system clock stands in.
+pub fn clock() -> DateTime<Local> {
+    now().unwrap_or_else(|_| Local::now())
 }
 
 fn read_clock() -> Result<DateTime<Local>> {

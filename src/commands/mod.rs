@@ -9,7 +9,7 @@ mod show;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
-pub use context::{Context, UsageError};
+pub use context::{Context, UsageError, clock};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
