@@ -109,6 +109,10 @@ pub struct Table {
     rows: Vec<Vec<Cell>>,
 }
 
+/// No column is wider than this (longer text wraps), with or without a width: one long note
+/// must not make every row of the table that wide (the output stays linear in the input).
+pub const MAX_COLUMN_WIDTH: usize = 200;
+
 /// Display columns taken by the frame of a table of `n` columns with `pad` spaces inside each
 /// cell: `│ ` + ` ┆ `… + ` │`.
 fn frame_width(n: usize, pad: usize) -> usize {
@@ -135,7 +139,8 @@ impl Table {
     }
 
     /// The table as text (every line ends in `\n`). `width`: the display columns available
-    /// (`None`: as wide as the content, nothing wrapped). When even one character per column
+    /// (`None`: as wide as the content, nothing wrapped but text longer than
+    /// [`MAX_COLUMN_WIDTH`]). When even one character per column
     /// does not fit, lines are as narrow as possible but wider than `width`.
     pub fn render(&self, width: Option<usize>) -> String {
         self.render_styled(width, false)
@@ -191,8 +196,8 @@ impl Table {
                     std::iter::once(header).chain(self.rows.iter().map(|r| r[c].text(short)));
                 for text in texts {
                     let (n, w) = measure_text(text);
-                    natural[i] = natural[i].max(n);
-                    word[i] = word[i].max(w);
+                    natural[i] = natural[i].max(n.min(MAX_COLUMN_WIDTH));
+                    word[i] = word[i].max(w.min(MAX_COLUMN_WIDTH));
                 }
             }
             (natural, word)
@@ -494,6 +499,21 @@ mod tests {
         assert_eq!(water_fill(vec![1, 1, 1], &[2, 10, 10], 13), [2, 6, 5]);
         assert_eq!(water_fill(vec![1, 1], &[2, 3], 100), [2, 3]);
         assert_eq!(water_fill(vec![4, 4], &[9, 9], 3), [4, 4]);
+    }
+
+    #[test]
+    fn no_column_is_wider_than_the_maximum_even_without_a_width() {
+        let mut t = Table::new([Column::fixed("id"), Column::text("note")]);
+        let long = "word ".repeat(100);
+        t.add_row([Cell::new("e1"), Cell::new(long.trim_end())]);
+        t.add_row(["e2", ""]);
+        let text = t.render(None);
+        assert!(
+            widths(&text).iter().all(|&w| w <= MAX_COLUMN_WIDTH + 10),
+            "{text}"
+        );
+        assert_eq!(text.matches("word").count(), 100);
+        assert!(!text.contains("wor\n"), "words stay whole: {text}");
     }
 
     #[test]
