@@ -390,6 +390,50 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn man_takes_every_subcommand_and_nothing_else() {
+        let mut built = Cli::command();
+        built.build();
+        for sub in built.get_subcommands() {
+            let parsed = command().try_get_matches_from(["paindiary", "man", sub.get_name()]);
+            assert!(parsed.is_ok(), "man {}", sub.get_name());
+        }
+        assert!(
+            command()
+                .try_get_matches_from(["paindiary", "man", "paindiary-log"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn at_and_after_are_parsed_by_the_library() {
+        let cli = Cli::try_parse_from(["paindiary", "log", "5", "--after", "1h30m"]).unwrap();
+        let Command::Log(args) = cli.command else {
+            panic!("log")
+        };
+        assert_eq!(args.after, Some(90));
+        assert!(Cli::try_parse_from(["paindiary", "log", "5", "--after", "90"]).is_err());
+        assert!(
+            Cli::try_parse_from(["paindiary", "log", "5", "--at", "2026-11-20T09:30:00-07:00"])
+                .is_ok()
+        );
+        assert!(
+            Cli::try_parse_from(["paindiary", "log", "5", "--at", "9999-01-01 00:00"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "paindiary",
+                "block",
+                "--anesthetic",
+                "lidocaine",
+                "--at",
+                "nonsense"
+            ])
+            .is_err()
+        );
     }
 
     #[test]
