@@ -148,13 +148,15 @@ impl Table {
 
     /// [`Table::render`], with the cells' colours when `color`.
     pub fn render_styled(&self, width: Option<usize>, color: bool) -> String {
-        let visible: Vec<usize> = (0..self.columns.len())
+        let mut visible: Vec<usize> = (0..self.columns.len())
             .filter(|&c| {
-                self.columns[c].keep_empty
-                    || self.rows.is_empty()
-                    || self.rows.iter().any(|r| !r[c].text.trim().is_empty())
+                self.columns[c].keep_empty || self.rows.iter().any(|r| !r[c].text.trim().is_empty())
             })
             .collect();
+        // A table without any text keeps its headers.
+        if visible.is_empty() {
+            visible = (0..self.columns.len()).collect();
+        }
         let (widths, short, pad) = self.layout(&visible, width);
         let mut out = String::new();
         let rule = |out: &mut String, left: &str, line: &str, mid: &str, right: &str| {
@@ -446,6 +448,17 @@ mod tests {
         assert!(text.starts_with("┌────┬"));
         assert!(text.contains("│ id ┆ time"));
         assert!(text.contains("╞════╪"));
+    }
+
+    #[test]
+    fn a_table_without_text_keeps_its_headers() {
+        let mut t = Table::new([Column::fixed("a"), Column::text("b")]);
+        assert_eq!(
+            t.render(Some(80)),
+            "┌───┬───┐\n│ a ┆ b │\n╞═══╪═══╡\n└───┴───┘\n"
+        );
+        t.add_row(["", ""]);
+        assert!(t.render(None).contains("│ a ┆ b │"));
     }
 
     #[test]
