@@ -1,9 +1,11 @@
-//! The command line: clap derive types only (SPEC §2). Parsing values that need the clock or
-//! the diary (times, durations) happens in the commands.
+//! The command line: clap derive types and their value parsers (SPEC §2). Times and durations
+//! are parsed here by the library's `time_input`; what needs the diary happens in the commands.
 
+use chrono::{DateTime, FixedOffset};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use paindiary::diary::{Anesthetic, ProcedureKind, Sedation, Side};
+use paindiary::time_input::{TimeError, parse_duration_minutes, parse_past_time};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -64,14 +66,17 @@ pub enum Command {
     /// Record a diagnostic block (procedure); prints its id
     #[command(after_help = "Examples:
   paindiary block --anesthetic lidocaine
-  paindiary block --anesthetic bupivacaine --at '2026-11-20 09:30' --levels L4-L5,L5-S1 --side bilateral
-  paindiary block --anesthetic lidocaine --kind genicular-nerve-block --region knee --side left --sedation minimal")]
+  paindiary block --anesthetic bupivacaine --at '2026-11-20 09:30' \\
+      --levels L4-L5,L5-S1 --side bilateral
+  paindiary block --anesthetic lidocaine --kind genicular-nerve-block \\
+      --region knee --side left --sedation minimal")]
     Block(BlockArgs),
 
     /// Record a radiofrequency ablation (RFA); prints its id
     #[command(after_help = "Examples:
   paindiary rfa --levels L4-L5,L5-S1 --side right --region lumbar
-  paindiary rfa --at '2026-11-20 09:30' --region cervical --levels C5-C6 --side left
+  paindiary rfa --at '2026-11-20 09:30' --region cervical \\
+      --levels C5-C6 --side left
 
 Log a score weekly from then on: relief is judged from day 21 (nerve healing), against the
 mean of the scores of the 30 days before the RFA. `paindiary evaluate` gives the outcome.")]
@@ -118,7 +123,8 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
     /// The pain trajectory around each block, drawn in the terminal
     #[command(after_help = "Examples:
   paindiary chart
-  paindiary --file examples/diaries/positive-single-block.json chart --protocol cms")]
+  paindiary -f examples/diaries/dual-confirmed.json chart --protocol dual
+  COLUMNS=120 paindiary chart")]
     Chart(ProtocolArgs),
 
     /// A self-contained, printable HTML report
@@ -157,7 +163,8 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
   paindiary amend e4 --score 3
   paindiary amend e4 --at '2026-11-20 10:45' --activity walking
   paindiary amend b1 --levels L4-L5,L5-S1 --side left
-  paindiary amend b2 --anesthetic bupivacaine --steroid false --sedation minimal
+  paindiary amend b2 --anesthetic bupivacaine \\
+      --steroid false --sedation minimal
 
 An entry takes --score, --at, --activity, --relief, --medication, --note; a block or an RFA
 takes --at, --kind, --anesthetic, --region, --levels, --side, --steroid, --sedation, --note.")]
@@ -177,17 +184,73 @@ takes --at, --kind, --anesthetic, --region, --levels, --side, --steroid, --sedat
 
     /// Print a shell completion script
     #[command(after_help = "Examples:
-  paindiary completions bash > ~/.local/share/bash-completion/completions/paindiary
+  paindiary completions bash \\
+      > ~/.local/share/bash-completion/completions/paindiary
   paindiary completions zsh > ~/.zfunc/_paindiary")]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff)
+    /// Print the man page of paindiary or of one command (roff)
     #[command(after_help = "Examples:
-  paindiary man > paindiary.1 && man ./paindiary.1")]
-    Man,
+  paindiary man > paindiary.1 && man ./paindiary.1
+  paindiary man log | man -l -")]
+    Man {
+        /// The command whose page to print (its page is paindiary-COMMAND(1)) [default: the
+        /// page of paindiary itself]
+        // The possible values are the subcommands, filled in by `command()`.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
+}
+
+/// The command line as parsed and documented: help wrapped to the terminal's width (`COLUMNS`,
+/// else the terminal, else 100 columns), but never narrower than the longest example line, so
+/// that examples are never wrapped; `man` takes the subcommands' names.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let longest_example = std::iter::once(&cmd)
+        .chain(cmd.get_subcommands())
+        .filter_map(|c| c.get_after_help().map(|h| h.to_string()))
+        .flat_map(|h| {
+            h.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(unicode_width::UnicodeWidthStr::width)
+                .collect::<Vec<_>>()
+        })
+        .max()
+        .unwrap_or(0);
+    let width = paindiary::render::table::terminal_width().unwrap_or(100);
+    // Built, the command has its `help` subcommand too: it has a page like the others.
+    let mut built = cmd.clone();
+    built.build();
+    let pages: Vec<String> = built
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    cmd.term_width(width.max(longest_example + 1))
+        .mut_subcommand("man", |man| {
+            man.mut_arg("command", |arg| {
+                arg.value_parser(PossibleValuesParser::new(pages))
+            })
+        })
+}
+
+/// Parse the process's arguments with [`command`]. Plain styles: clap's own messages then carry
+/// no escape sequences, and every one left in them came from an argument (the caller shows
+/// them escaped).
+pub fn parse() -> Result<Cli, clap::Error> {
+    command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+}
+
+/// `--at` of `log` and `block`: a time no more than 5 minutes after now, parsed by the library
+/// against the command's clock (`PAINDIARY_NOW` or the system clock, in `$TZ`).
+fn past_time(text: &str) -> Result<DateTime<FixedOffset>, TimeError> {
+    parse_past_time(text, &crate::commands::clock())
 }
 
 fn score_in_range(max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
@@ -217,8 +280,8 @@ pub struct BlockArgs {
     #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
     pub anesthetic: Anesthetic,
     /// When the block was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
-    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = past_time)]
+    pub at: Option<DateTime<FixedOffset>>,
     /// What kind of block (an RFA is recorded with `paindiary rfa`)
     #[arg(long, value_parser = choice(ProcedureKind::ALL, |k| k.as_str()), default_value = "medial-branch-block")]
     pub kind: ProcedureKind,
@@ -245,8 +308,8 @@ pub struct BlockArgs {
 #[derive(Debug, Args)]
 pub struct RfaArgs {
     /// When the RFA was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
-    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = past_time)]
+    pub at: Option<DateTime<FixedOffset>>,
     /// The region, e.g. lumbar, cervical (a cervical RFA has its own limits)
     #[arg(long)]
     pub region: Option<String>,
@@ -271,12 +334,13 @@ pub struct LogArgs {
         long,
         value_name = "TIME",
         allow_hyphen_values = true,
-        conflicts_with = "after"
+        conflicts_with = "after",
+        value_parser = past_time
     )]
-    pub at: Option<String>,
-    /// That long after the latest block, e.g. 30m, 1h30m
-    #[arg(long, value_name = "DURATION")]
-    pub after: Option<String>,
+    pub at: Option<DateTime<FixedOffset>>,
+    /// That long after the latest block, e.g. 30m, 1h30m (in minutes once parsed)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_minutes)]
+    pub after: Option<i64>,
     /// The provocative activity done while rating (a provoked rating)
     #[arg(long)]
     pub activity: Option<String>,
@@ -383,11 +447,54 @@ pub enum ExportFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn man_takes_every_subcommand_and_nothing_else() {
+        let mut built = Cli::command();
+        built.build();
+        for sub in built.get_subcommands() {
+            let parsed = command().try_get_matches_from(["paindiary", "man", sub.get_name()]);
+            assert!(parsed.is_ok(), "man {}", sub.get_name());
+        }
+        assert!(
+            command()
+                .try_get_matches_from(["paindiary", "man", "paindiary-log"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn at_and_after_are_parsed_by_the_library() {
+        let cli = Cli::try_parse_from(["paindiary", "log", "5", "--after", "1h30m"]).unwrap();
+        let Command::Log(args) = cli.command else {
+            panic!("log")
+        };
+        assert_eq!(args.after, Some(90));
+        assert!(Cli::try_parse_from(["paindiary", "log", "5", "--after", "90"]).is_err());
+        assert!(
+            Cli::try_parse_from(["paindiary", "log", "5", "--at", "2026-11-20T09:30:00-07:00"])
+                .is_ok()
+        );
+        assert!(
+            Cli::try_parse_from(["paindiary", "log", "5", "--at", "9999-01-01 00:00"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "paindiary",
+                "block",
+                "--anesthetic",
+                "lidocaine",
+                "--at",
+                "nonsense"
+            ])
+            .is_err()
+        );
     }
 
     #[test]

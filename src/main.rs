@@ -2,19 +2,12 @@
 mod cli;
 mod commands;
 
-use clap::{CommandFactory, FromArgMatches};
 use paindiary::render::sanitize::terminal_text;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Plain styles: clap's own messages then carry no escape sequences, and every one left in
-    // them came from an argument and is shown escaped.
-    let parsed = cli::Cli::command()
-        .styles(clap::builder::Styles::plain())
-        .try_get_matches()
-        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
-    let cli = match parsed {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err) => return clap_exit(&err),
     };

@@ -387,11 +387,10 @@ fn log_after_counts_from_the_latest_block_not_an_rfa() {
 #[test]
 fn rfa_errors_change_nothing() {
     let env = Env::with_diary(DIARY);
-    let name = env.diary.display().to_string();
     env.fails(
         &["rfa", "--at", "2026-11-26T12:06:00Z"],
         2,
-        &[&name, "--at", "future"],
+        &["--at", "future"],
     );
     env.fails(&["rfa", "--at", "someday"], 2, &["--at"]);
     env.fails(&["rfa", "--side", "up"], 2, &["--side"]);

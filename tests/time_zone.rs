@@ -95,9 +95,10 @@ fn a_local_time_in_a_gap_is_refused_and_shows_the_gap() {
         assert_eq!(out.status.code(), Some(2), "{tz} {at}");
         let err = stderr_of(&out);
         assert!(err.starts_with("error: "), "{err}");
+        assert!(err.contains("--at"), "{err}");
         assert!(
-            err.ends_with(&format!(
-                "--at: `{at}` does not exist in the local time zone: {gap}\n"
+            err.contains(&format!(
+                "`{at}` does not exist in the local time zone: {gap}\n"
             )),
             "{err}"
         );
@@ -126,10 +127,11 @@ fn a_date_without_a_clock_time_is_refused() {
             assert_eq!(out.status.code(), Some(2), "{cmd:?}");
             let err = stderr_of(&out);
             assert!(err.starts_with("error: "), "{err}");
-            // (`amend` puts the diary and the record first.)
+            // (`amend` puts the diary and the record first; clap names `--at <TIME>`.)
+            assert!(err.contains("--at"), "{cmd:?}: {err}");
             assert!(
-                err.ends_with(&format!(
-                    "--at: `{at}` is a date without a clock time; add the time, e.g. {example} (a date alone would silently mean midnight or the current time)\n"
+                err.contains(&format!(
+                    "`{at}` is a date without a clock time; add the time, e.g. {example} (a date alone would silently mean midnight or the current time)\n"
                 )),
                 "{cmd:?}: {err}"
             );

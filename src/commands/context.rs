@@ -10,6 +10,7 @@ use paindiary::storage;
 use paindiary::zone::Zone;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// A mistake on the command line: exit code 2.
@@ -43,7 +44,7 @@ impl Context {
                 None => default_diary_path().unwrap_or_default(),
             },
             color: use_color(cli.color),
-            now: now(&local_zone())?,
+            now: now()?,
             lock_timeout: lock_timeout()?,
         })
     }
@@ -108,20 +109,39 @@ fn lock_timeout() -> Result<Duration> {
     }
 }
 
-/// The local zone; when `TZ` cannot be used, one warning on stderr that names the zone used.
+/// The local zone, read once; when `TZ` cannot be used, one warning on stderr that names the
+/// zone used.
 fn local_zone() -> Zone {
-    let local = Zone::from_env();
-    if let Some(warning) = local.warning {
-        eprintln!("paindiary: warning: {}", terminal_text(&warning));
-    }
-    local.zone
+    static ZONE: OnceLock<Zone> = OnceLock::new();
+    ZONE.get_or_init(|| {
+        let local = Zone::from_env();
+        if let Some(warning) = local.warning {
+            eprintln!("paindiary: warning: {}", terminal_text(&warning));
+        }
+        local.zone
+    })
+    .clone()
 }
 
 /// The clock, or `PAINDIARY_NOW` (RFC 3339) for reproducible runs and tests, to the whole
-/// second: a record made without `--at` gets the same time as with `--at now`.
-fn now(zone: &Zone) -> Result<DateTime<Zone>> {
-    let now = read_clock(zone)?;
-    Ok(now.with_nanosecond(0).unwrap_or(now))
+/// second: a record made without `--at` gets the same time as with `--at now`. Read once per
+/// process, so the command-line parser (`--at`) and the command see the same instant.
+fn now() -> Result<DateTime<Zone>> {
+    static NOW: OnceLock<Result<DateTime<Zone>, String>> = OnceLock::new();
+    NOW.get_or_init(|| {
+        let zone = local_zone();
+        read_clock(&zone)
+            .map(|now| now.with_nanosecond(0).unwrap_or(now))
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(|e| anyhow!(e))
+}
+
+/// The clock for parsing `--at` on the command line. A bad `PAINDIARY_NOW` is reported by the
+/// command (exit 1); until then the system clock stands in.
+pub fn clock() -> DateTime<Zone> {
+    now().unwrap_or_else(|_| Utc::now().with_timezone(&local_zone()))
 }
 
 fn read_clock(zone: &Zone) -> Result<DateTime<Zone>> {

@@ -9,7 +9,7 @@ mod show;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
-pub use context::{Context, UsageError};
+pub use context::{Context, UsageError, clock};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -17,7 +17,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Protocols { format } => return show::protocols(*format),
         Command::Completions { shell } => return show::completions(*shell),
-        Command::Man => return show::man(),
+        Command::Man { command } => return show::man(command.as_deref()),
         _ => {}
     }
     // `evaluate FILE…` reads only the files given: the default diary need not be resolvable.
@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List { format } => show::list(&ctx, format),
         Command::Evaluate(args) => evaluate::evaluate(&ctx, args),
         // Handled above, before the context.
-        Command::Protocols { .. } | Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Protocols { .. } | Command::Completions { .. } | Command::Man { .. } => Ok(()),
         Command::Chart(args) => present::chart(&ctx, &args),
         Command::Report { output, protocol } => present::report(&ctx, output.as_deref(), &protocol),
         Command::Export { format } => exchange::export(&ctx, format),

@@ -11,7 +11,10 @@ use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
 use paindiary::render::round1;
 use paindiary::render::sanitize::{one_line, terminal_text};
 use paindiary::storage::{self, DiaryLock};
-use paindiary::time_input::{format_minutes, parse_duration_minutes, parse_past_time};
+use paindiary::time_input::format_minutes;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 /// `init`: an empty diary; an existing file is refused and left unchanged. It holds the lock
 /// like every writer, so a `log` racing it either sees its diary or makes it fail.
@@ -64,22 +67,97 @@ pub fn modify<T>(
     let result = change(&mut diary)?;
     written(storage::write_atomic(&ctx.diary, &to_bytes(&diary)))?;
     if created {
-        eprintln!(
-            "{}",
-            terminal_text(&format!("paindiary: created a new diary at {}", ctx.name()))
-        );
+        announce_new_diary(&ctx.diary);
     }
     Ok(result)
 }
 
-/// Parse a `--at` value against the context's clock (exit 2 when wrong).
-pub fn parse_at(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>> {
-    match text {
-        Some(text) => {
-            parse_past_time(text, &ctx.now).map_err(|e| usage(format!("{}: --at: {e}", ctx.name())))
-        }
-        None => Ok(ctx.now.fixed_offset()),
+/// On stderr: the full path of a diary just created, and a warning when its folder already
+/// holds another paindiary diary (a typo in `--file` silently starting a second diary).
+fn announce_new_diary(path: &Path) {
+    let full = fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    eprintln!(
+        "paindiary: created a new diary at {}",
+        one_line(&full.display().to_string())
+    );
+    let others = other_diaries_beside(&full);
+    if let Some(first) = others.first() {
+        let names: Vec<String> = others
+            .iter()
+            .take(3)
+            .filter_map(|p| p.file_name())
+            .map(|n| one_line(&n.to_string_lossy()))
+            .collect();
+        let more = others.len().saturating_sub(3);
+        eprintln!(
+            "paindiary: warning: this folder already holds {} ({}{}): did you mean --file {}?",
+            if others.len() == 1 {
+                "another diary".to_string()
+            } else {
+                format!("{} other diaries", others.len())
+            },
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            one_line(&first.display().to_string())
+        );
     }
+}
+
+/// How far into a file its `"format": "paindiary"` is looked for.
+const DIARY_SNIFF_BYTES: u64 = 4096;
+/// At most this many folder entries are looked at (a huge folder does not slow `log` down).
+const DIARY_SNIFF_ENTRIES: usize = 10_000;
+
+/// The other `*.json` files in `diary`'s folder whose start says `"format": "paindiary"`,
+/// sorted by name. Only regular files are opened (never a FIFO or a device), and only their
+/// first few kilobytes are read.
+fn other_diaries_beside(diary: &Path) -> Vec<PathBuf> {
+    let Some(dir) = diary.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .take(DIARY_SNIFF_ENTRIES)
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.as_path() != diary)
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        })
+        .filter(|p| fs::metadata(p).is_ok_and(|m| m.is_file()))
+        .filter(|p| starts_like_a_diary(p))
+        .collect();
+    found.sort();
+    found
+}
+
+fn starts_like_a_diary(path: &Path) -> bool {
+    let mut head = Vec::new();
+    let read = fs::File::open(path).and_then(|f| f.take(DIARY_SNIFF_BYTES).read_to_end(&mut head));
+    read.is_ok() && says_paindiary_format(&head)
+}
+
+/// `"format"`, optional white space, `:`, optional white space, `"paindiary"`.
+fn says_paindiary_format(head: &[u8]) -> bool {
+    const KEY: &[u8] = b"\"format\"";
+    const VALUE: &[u8] = b"\"paindiary\"";
+    (0..head.len()).any(|i| {
+        let Some(rest) = head[i..].strip_prefix(KEY) else {
+            return false;
+        };
+        let rest = rest.trim_ascii_start();
+        rest.strip_prefix(b":")
+            .is_some_and(|r| r.trim_ascii_start().starts_with(VALUE))
+    })
 }
 
 /// `block`: record a diagnostic block; prints its id, then on stderr what was stored.
@@ -91,7 +169,7 @@ pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
             args.kind
         )));
     }
-    let at = parse_at(ctx, args.at.as_deref())?;
+    let at = args.at.unwrap_or_else(|| ctx.now.fixed_offset());
     record_procedure(
         ctx,
         Procedure {
@@ -114,7 +192,7 @@ pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
 
 /// `rfa`: record a radiofrequency ablation; prints its id, then on stderr what was stored.
 pub fn rfa(ctx: &Context, args: RfaArgs) -> Result<()> {
-    let at = parse_at(ctx, args.at.as_deref())?;
+    let at = args.at.unwrap_or_else(|| ctx.now.fixed_offset());
     record_procedure(
         ctx,
         Procedure {
@@ -193,17 +271,8 @@ pub fn describe_procedure(p: &Procedure) -> String {
 
 /// `log`: record a score; after a block, also print the relief from its baseline.
 pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
-    let at_given = match &args.after {
-        None => Some(parse_at(ctx, args.at.as_deref())?),
-        Some(_) => None,
-    };
-    let after = args
-        .after
-        .as_deref()
-        .map(|d| parse_duration_minutes(d).map_err(|e| usage(format!("--after: {e}"))))
-        .transpose()?;
     let text = modify(ctx, true, |diary| {
-        let at = match (at_given, after) {
+        let at = match (args.at, args.after) {
             (Some(at), _) => at,
             (None, Some(minutes)) => after_latest_block(ctx, diary, minutes)?,
             (None, None) => ctx.now.fixed_offset(),
@@ -226,8 +295,8 @@ pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     println(&text)
 }
 
-/// `--after D`: that long after the latest procedure that is not retracted (a block or an
-/// RFA); refused when it lies in the future.
+/// `--after D`: that long after the latest block that is not retracted (SPEC §2; an RFA is not a
+/// block); refused when it lies in the future.
 fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<DateTime<FixedOffset>> {
     let latest = diary
         .procedures
@@ -290,4 +359,36 @@ fn describe_entry(diary: &Diary, id: &str) -> String {
         ),
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_is_recognised_at_the_start_only_as_written() {
+        assert!(says_paindiary_format(
+            br#"{"format": "paindiary", "version": 1}"#
+        ));
+        assert!(says_paindiary_format(b"{\n  \"format\" :\n \"paindiary\""));
+        assert!(!says_paindiary_format(br#"{"format": "other"}"#));
+        assert!(!says_paindiary_format(br#"{"note": "paindiary"}"#));
+        assert!(!says_paindiary_format(b""));
+    }
+
+    #[test]
+    fn only_other_json_diaries_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = dir.path().join("lbp.jsn");
+        fs::write(dir.path().join("lbp.json"), br#"{"format": "paindiary"}"#).unwrap();
+        fs::write(dir.path().join("other.json"), br#"{"format": "x"}"#).unwrap();
+        fs::write(dir.path().join("notes.txt"), br#"{"format": "paindiary"}"#).unwrap();
+        fs::create_dir(dir.path().join("dir.json")).unwrap();
+        assert_eq!(
+            other_diaries_beside(&diary),
+            vec![dir.path().join("lbp.json")]
+        );
+        // The diary itself is not "another" one.
+        assert!(other_diaries_beside(&dir.path().join("lbp.json")).is_empty());
+    }
 }

@@ -1,8 +1,9 @@
 //! `list`: the entries with the time since the latest preceding block and relief %, as a
 //! table, a JSON array or CSV.
 
+use super::table::{Cell, Column, Table};
 use super::{round1, sanitize::one_line};
-use crate::diary::{Diary, Entry, Num};
+use crate::diary::{Diary, Entry, Num, Timestamp};
 use crate::evaluation::EntryRelief;
 use crate::time_input::format_minutes;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -115,23 +116,23 @@ pub fn entries_csv(diary: &Diary, reliefs: &[EntryRelief]) -> String {
         .unwrap_or_default()
 }
 
-/// A table for people; retracted entries are marked.
-pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief]) -> String {
+/// A table for people, fitted to `width` display columns (`None`: no limit; see
+/// [`super::table`]); retracted entries are marked.
+pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief], width: Option<usize>) -> String {
     if diary.entries.is_empty() {
         return "No entries yet. Record one with `paindiary log SCORE`.\n".into();
     }
-    let mut table = super::new_table();
-    table.set_header([
-        "id",
-        "time",
-        "score",
-        "block",
-        "after",
-        "relief %",
-        "reported %",
-        "activity",
-        "medication",
-        "note",
+    let mut table = Table::new([
+        Column::fixed("id"),
+        Column::fixed("time"),
+        Column::fixed("score"),
+        Column::fixed("block"),
+        Column::fixed("after"),
+        Column::fixed("relief %"),
+        Column::fixed("reported %"),
+        Column::text("activity"),
+        Column::text("medication"),
+        Column::text("note"),
     ]);
     for (e, r) in diary.entries.iter().zip(reliefs) {
         let opt = |v: &Option<String>| v.as_deref().map(one_line).unwrap_or_default();
@@ -152,25 +153,34 @@ pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief]) -> String {
             );
         }
         table.add_row([
-            id,
-            super::display_time(&e.at),
-            format!("{}", e.score),
-            r.block
-                .map(|i| one_line(&diary.procedures[i].id))
-                .unwrap_or_default(),
-            r.minutes_after_block
-                .map(format_minutes)
-                .unwrap_or_default(),
-            r.relief_pct
-                .map(|v| format!("{:.1}", round1(v)))
-                .unwrap_or_default(),
-            e.relief.map(|v| format!("{v}")).unwrap_or_default(),
-            opt(&e.activity),
-            opt(&e.medication),
-            note,
+            Cell::new(id),
+            Cell::new(super::display_time(&e.at)).short(short_time(&e.at)),
+            Cell::new(format!("{}", e.score)),
+            Cell::new(
+                r.block
+                    .map(|i| one_line(&diary.procedures[i].id))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(
+                r.minutes_after_block
+                    .map(format_minutes)
+                    .unwrap_or_default(),
+            ),
+            Cell::new(
+                r.relief_pct
+                    .map(|v| format!("{:.1}", round1(v)))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(e.relief.map(|v| format!("{v}")).unwrap_or_default()),
+            Cell::new(opt(&e.activity)),
+            Cell::new(opt(&e.medication)),
+            Cell::new(note),
         ]);
     }
-    let mut out = table.to_string();
-    out.push('\n');
-    out
+    table.render(width)
+}
+
+/// The short form of a time for narrow tables: `11-20 09:30` (month-day, local clock time).
+fn short_time(t: &Timestamp) -> String {
+    t.time().format("%m-%d %H:%M").to_string()
 }

@@ -12,6 +12,7 @@ pub mod protocols;
 pub mod rfa_chart;
 pub mod round;
 pub mod sanitize;
+pub mod table;
 
 pub use round::round1;
 

@@ -52,7 +52,8 @@ impl Env {
         self.path("diary.json")
     }
 
-    /// The binary with a clean environment (no `PAINDIARY_FILE`, `NO_COLOR`, `XDG_DATA_HOME`),
+    /// The binary with a clean environment (no `PAINDIARY_FILE`, `NO_COLOR`, `XDG_DATA_HOME`,
+    /// `COLUMNS`),
     /// the fixed clock and zone, `HOME` inside the temp folder, run in the temp folder.
     pub fn bare(&self) -> Command {
         let mut cmd = Command::new(BIN);
@@ -64,6 +65,7 @@ impl Env {
             .env_remove("NO_COLOR")
             .env_remove("XDG_DATA_HOME")
             .env_remove("CLICOLOR_FORCE")
+            .env_remove("COLUMNS")
             .timeout(std::time::Duration::from_secs(60));
         cmd
     }
@@ -85,6 +87,7 @@ impl Env {
             .env_remove("PAINDIARY_FILE")
             .env_remove("NO_COLOR")
             .env_remove("XDG_DATA_HOME")
+            .env_remove("COLUMNS")
             .arg("--file")
             .arg(self.diary())
             .args(args);
