@@ -109,8 +109,28 @@ fn score(v: f64) -> String {
     fmt_pct(v)
 }
 
+/// A paper size to set with `@page` (else the printer's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+/// How the report is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paper: Option<Paper>,
+}
+
 /// The whole report. `file` is the diary path as given; `generated` the time of the report.
-pub fn report(evaluation: &Evaluation, diary: &Diary, file: &str, generated: &str) -> String {
+pub fn report(
+    evaluation: &Evaluation,
+    diary: &Diary,
+    file: &str,
+    generated: &str,
+    options: &Options,
+) -> String {
+    let _ = options;
     let patient = evaluation
         .patient
         .as_deref()
@@ -705,7 +725,13 @@ mod tests {
 
     fn render(d: &Diary) -> String {
         let e = evaluate(d, &Protocol::default_protocol()).unwrap();
-        report(&e, d, "diary.json", "2026-11-21 10:00 +00:00")
+        report(
+            &e,
+            d,
+            "diary.json",
+            "2026-11-21 10:00 +00:00",
+            &Options::default(),
+        )
     }
 
     #[test]
