@@ -600,3 +600,72 @@ mod round_trip_property {
         }
     }
 }
+
+/// SPEC §5: a formula in a note is neutralised in the CSV and comes back exactly on import.
+#[test]
+fn csv_formulas_are_neutralised_and_the_round_trip_stays_exact() {
+    let text = DIARY
+        .replace(
+            r#""He said \"fine\", then left""#,
+            r#""=HYPERLINK(\"http://evil.example/x\",\"click me\")""#,
+        )
+        .replace(r#""standing""#, r#""=1+1""#);
+    let env = Env::with_diary(&text);
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://evil.example/x"",""click me"")","#),
+        "{csv}"
+    );
+    assert!(csv.contains(",'=1+1,"), "{csv}");
+    let file = env.write("out.csv", &csv);
+    let new = env.path("new.json");
+    let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, again, _) = env.run_on(&new, &["export", "--format", "csv"]);
+    assert_eq!(again, csv);
+    let (_, json, _) = env.run_on(&new, &["export", "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["entries"][0]["activity"], "=1+1");
+    assert_eq!(
+        v["procedures"][0]["note"],
+        r#"=HYPERLINK("http://evil.example/x","click me")"#
+    );
+}
+
+mod formula_round_trip {
+    //! Through the binary: cells starting with `=`, `+`, `-`, `@`, tab, CR and leading `'`s.
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn formula_cells_round_trip(
+            cells in prop::collection::vec("'{0,3}[=+\\-@\t\r'a][a-z=+@(\"' -]{0,6}", 4..8),
+        ) {
+            let entries: Vec<Value> = cells.iter().enumerate().map(|(i, c)| json!({
+                "id": format!("e{}", i + 1), "at": format!("2026-11-20T{:02}:00:00Z", i + 1),
+                "score": 5, "activity": c, "medication": c, "note": c,
+            })).collect();
+            let diary = json!({"format": "paindiary", "version": 1,
+                "procedures": [{"id": "b1", "at": "2026-11-20T00:30:00Z",
+                                "anesthetic": "lidocaine", "region": cells[0], "levels": [cells[1]]}],
+                "entries": entries});
+            let env = Env::with_diary(&diary.to_string());
+            let csv = env.ok(&["export", "--format", "csv"]);
+            let file = env.write("out.csv", &csv);
+            let new = env.path("new.json");
+            let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+            prop_assert_eq!(code, 0, "{}", err);
+            let (_, again, _) = env.run_on(&new, &["export", "--format", "csv"]);
+            prop_assert_eq!(&again, &csv);
+            let (_, json, _) = env.run_on(&new, &["export", "--format", "json"]);
+            let v: Value = serde_json::from_str(&json).unwrap();
+            for (i, c) in cells.iter().enumerate() {
+                prop_assert_eq!(&v["entries"][i]["note"], &json!(c));
+            }
+            prop_assert_eq!(&v["procedures"][0]["levels"][0], &json!(cells[1]));
+        }
+    }
+}
