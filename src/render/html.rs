@@ -223,6 +223,9 @@ footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid 
   .summary, figure, svg.chart, table.params, dl.facts, .payer .card, tr, tbody.keep { break-inside: avoid; page-break-inside: avoid; }
   h2, h3, .keep-next { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
+  th { font-size: .9em; }
+  th, td { padding: .1rem .25rem; }
+  .payer .opening { break-inside: avoid; page-break-inside: avoid; }
   svg.chart { border: none; max-height: 90mm; }
   footer { break-inside: avoid; break-before: avoid; page-break-before: avoid; }
 }
@@ -355,7 +358,7 @@ fn protocol(h: &mut Html, evaluation: &Evaluation) {
     let p = &evaluation.protocol;
     h.tag("<section class=\"protocol\">\n<h2>Protocol <code>")
         .text(p.name)
-        .tag("</code></h2>\n<p>")
+        .tag("</code></h2>\n<p class=\"keep-next\">")
         .prose(p.summary)
         .tag(".</p>\n<table class=\"params\">\n<colgroup><col style=\"width:65%\"><col style=\"width:35%\"></colgroup>\n")
         .tag("<thead><tr><th>parameter</th><th>value</th></tr></thead>\n<tbody>\n");
@@ -1224,8 +1227,10 @@ fn blank(h: &mut Html, what: &'static str) {
 }
 
 fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
-    h.tag("<section class=\"payer\">\n<h2>Payer documentation</h2>\n")
-        .tag("<p class=\"muted keep-next\">What Medicare LCD L38801 (Facet Joint Interventions) asks the clinician to document for each diagnostic block, taken only from this diary. Items the diary cannot show are left blank for the clinician to complete.</p>\n");
+    h.tag("<section class=\"payer\" id=\"payer\">\n<div class=\"opening\">\n<h2>Payer documentation</h2>\n")
+        .tag("<p class=\"muted\">What Medicare LCD L38801 (Facet Joint Interventions) asks the clinician to document for each diagnostic block, taken only from this diary. Items the diary cannot show are left blank for the clinician to complete.</p>\n");
+    // The heading stays on the page of the first card.
+    let mut opening = true;
     for (k, b) in evaluation.blocks.iter().enumerate() {
         let Some(p) = diary.procedures.get(b.procedure) else {
             continue;
@@ -1353,6 +1358,12 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
         blank(h, "Informed consent");
         blank(h, "Clinician, date");
         h.tag("</dl>\n</div>\n");
+        if std::mem::take(&mut opening) {
+            h.tag("</div>\n");
+        }
+    }
+    if opening {
+        h.tag("</div>\n");
     }
     let ablations: Vec<(usize, &Procedure)> = diary
         .procedures
@@ -1390,7 +1401,7 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
 
 fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
     h.tag("<section class=\"diary\">\n<h2>Diary</h2>\n<h3 class=\"keep-next\">Procedures</h3>\n<table class=\"procedures cards\">\n")
-        .tag("<colgroup><col style=\"width:6%\"><col style=\"width:13%\"><col style=\"width:12%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:8%\"><col style=\"width:10%\"><col style=\"width:8%\"><col style=\"width:9%\"><col style=\"width:16%\"></colgroup>\n<thead>\n");
+        .tag("<colgroup><col style=\"width:6%\"><col style=\"width:13%\"><col style=\"width:12%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:10%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:15%\"></colgroup>\n<thead>\n");
     context_row(h, 10, patient, "procedures", None);
     h.tag("<tr><th>id</th><th>time</th><th>kind</th><th>region</th><th>levels</th><th>side</th><th>agent</th><th>steroid</th><th>sedation</th><th>note</th></tr>\n</thead>\n");
     let mut rows = Vec::with_capacity(diary.procedures.len());
@@ -1442,7 +1453,7 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
     tbodies(h, &rows);
     h.tag("</table>\n<h3 class=\"keep-next\">Entries</h3>\n")
         .tag("<p class=\"muted keep-next\">All entries, in time order. Retracted entries are struck through and ignored by the evaluation.</p>\n")
-        .tag("<table class=\"entries cards\">\n<colgroup><col style=\"width:7%\"><col style=\"width:14%\"><col style=\"width:7%\"><col style=\"width:13%\"><col style=\"width:10%\"><col style=\"width:13%\"><col style=\"width:21%\"><col style=\"width:15%\"></colgroup>\n<thead>\n");
+        .tag("<table class=\"entries cards\">\n<colgroup><col style=\"width:7%\"><col style=\"width:14%\"><col style=\"width:8%\"><col style=\"width:13%\"><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:19%\"><col style=\"width:15%\"></colgroup>\n<thead>\n");
     context_row(h, 8, patient, "entries", None);
     h.tag("<tr><th>id</th><th>time</th><th class=\"num\">score</th><th>activity</th><th class=\"num\">patient relief</th><th>medication</th><th>note</th><th>retracted</th></tr>\n</thead>\n");
     let mut rows = Vec::with_capacity(diary.entries.len());

@@ -335,7 +335,7 @@ fn chart_marks_window_end_and_readings_after_it() {
 #[test]
 fn payer_section_documents_each_block_and_claims_nothing_more() {
     let html = render(DIARY);
-    let payer = section(&html, "payer");
+    let payer = section(&html, "payer\" id=\"payer");
     assert_eq!(
         payer.matches("<div class=\"card\">").count(),
         3,
