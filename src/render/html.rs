@@ -1299,14 +1299,18 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
         if let Some(verdict) = provocation_verdict(b) {
             h.text(verdict).tag("; ");
         }
-        let provoked: Vec<&Entry> = b
+        // The readings of the relief run (the engine's), with the activity the patient wrote.
+        let run: Vec<&Entry> = b
             .readings
             .iter()
+            .filter(|r| r.in_run)
             .filter_map(|r| diary.entries.get(r.entry))
-            .filter(|e| e.has_activity())
             .collect();
-        if provoked.is_empty() {
-            h.tag("no provoking activity recorded on the post-block readings");
+        let provoked: Vec<&&Entry> = run.iter().filter(|e| e.has_activity()).collect();
+        if run.is_empty() {
+            h.tag("no relief run");
+        } else if provoked.is_empty() {
+            h.tag("no provoking activity recorded on the readings of the relief run");
         } else {
             h.tag("rated during ");
             for (i, e) in provoked.iter().enumerate() {
@@ -1314,6 +1318,13 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
                     h.tag(", ");
                 }
                 h.opt(&e.activity).tag(" (").bdi(&e.id).tag(")");
+            }
+            if provoked.len() < run.len() {
+                h.tag("; ")
+                    .num(run.len() - provoked.len())
+                    .tag(" of the ")
+                    .num(run.len())
+                    .tag(" relief-run readings without an activity");
             }
         }
         h.tag("</dd>\n<dt>Interval</dt><dd>");
