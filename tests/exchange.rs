@@ -669,3 +669,28 @@ mod formula_round_trip {
         }
     }
 }
+
+#[test]
+fn export_output_into_a_missing_folder_is_exit_1_and_writes_nothing() {
+    let env = Env::with_diary(DIARY);
+    let out = env.dir.path().join("missing").join("out.csv");
+    env.fails(
+        &["export", "--format", "csv", "--output", out.to_str().unwrap()],
+        1,
+        &[
+            "missing/out.csv: could not create a temporary file in its folder: No such file or directory (os error 2)",
+        ],
+    );
+    assert!(!env.dir.path().join("missing").exists());
+    let (_, _, err) = env.run(&[
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        !err.contains("tmp-"),
+        "no temporary name in the message: {err}"
+    );
+}

@@ -132,7 +132,16 @@ pub fn write_file_atomic(
         .prefix(&prefix)
         .permissions(Permissions::from_mode(NEW_FILE_MODE))
         .tempfile_in(dir)
-        .with_context(|| fail("create a temporary file in its folder"))?;
+        // The OS error alone: tempfile adds the random temporary name, which means nothing here.
+        .map_err(|e| {
+            let text = e.to_string();
+            let cause = text
+                .split(" at path \"")
+                .next()
+                .unwrap_or(&text)
+                .to_string();
+            anyhow!("{}: {cause}", fail("create a temporary file in its folder"))
+        })?;
     {
         let mut out = BufWriter::with_capacity(64 * 1024, tmp.as_file());
         body(&mut out)

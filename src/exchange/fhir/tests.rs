@@ -411,3 +411,50 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
         ["2026-11-19T18:30:00+00:00", "2026-11-21T03:00:00+00:00"]
     );
 }
+
+/// The Bundle is written resource by resource: no write holds more than one resource, so
+/// memory does not grow with the output (issue 13 item 10; measured in README).
+#[test]
+fn the_bundle_is_streamed_one_resource_at_a_time() {
+    struct Chunks {
+        total: usize,
+        largest: usize,
+        bytes: Vec<u8>,
+    }
+    impl Write for Chunks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.total += buf.len();
+            self.largest = self.largest.max(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let entries: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"e{}","at":"2026-11-20T{:02}:{:02}:00-07:00","score":{},"note":"n"}}"#,
+                i + 1,
+                10 + i / 600,
+                (i / 10) % 60,
+                i % 11
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format":"paindiary","version":1,"procedures":[{{"id":"b1","at":"2026-11-20T09:30:00-07:00","anesthetic":"lidocaine"}}],"entries":[{}]}}"#,
+        entries.join(",")
+    );
+    let d = diary(&text);
+    let mut out = Chunks {
+        total: 0,
+        largest: 0,
+        bytes: Vec::new(),
+    };
+    write_fhir(&d, &mut out).unwrap();
+    assert!(out.total > 2_000_000, "{}", out.total);
+    assert!(out.largest < 4096, "largest single write {}", out.largest);
+    assert_eq!(String::from_utf8(out.bytes).unwrap(), to_fhir(&d));
+}
