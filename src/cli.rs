@@ -130,11 +130,17 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
     /// A self-contained, printable HTML report
     #[command(after_help = "Examples:
   paindiary report --output report.html
-  paindiary report --protocol dual > report.html")]
+  paindiary report --paper letter --output report.html
+  paindiary report --protocol dual > report.html
+  paindiary report --output - | gzip > report.html.gz")]
     Report {
-        /// Write the report here instead of standard output
+        /// Write the report here, atomically (`-`: standard output). Without it the report
+        /// goes to standard output, which must not be a terminal
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Print on this paper size (default: the printer's or browser's own setting)
+        #[arg(long, value_enum, value_name = "SIZE")]
+        paper: Option<Paper>,
         #[command(flatten)]
         protocol: ProtocolArgs,
     },
@@ -143,10 +149,14 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
     #[command(after_help = "Examples:
   paindiary export --format csv > diary.csv
   paindiary export --format json > backup.json
-  paindiary export --format fhir > bundle.json")]
+  paindiary export --format fhir > bundle.json
+  paindiary export --format fhir --output bundle.json")]
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// Write the export here, atomically (`-` or none: standard output)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 
     /// Import records from a CSV file (the export format)
@@ -435,6 +445,13 @@ pub enum ListFormat {
 pub enum TableOrJson {
     Table,
     Json,
+}
+
+/// Paper sizes `report --paper` can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Paper {
+    A4,
+    Letter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 mod exchange_support;
 
 use exchange_support::{DIARY, Env, digest};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 
 const HEADER: &str = "record,id,at,score_nrs_0_10,activity,relief_pct,medication,note,kind,region,levels,side,anesthetic,steroid,sedation,retracted_at,retracted_reason";
@@ -355,18 +355,158 @@ fn fhir_bundle_is_deterministic_and_complete() {
 }
 
 #[test]
-fn fhir_without_patient_id_has_no_patient_and_no_subject() {
+fn fhir_without_patient_id_still_has_one_patient_as_subject() {
     let text = DIARY.replace(r#""patient": {"id": "PT-0042", "mrn": "X1"},"#, "");
     assert_ne!(text, DIARY);
     let env = Env::with_diary(&text);
     let (_, bundle) = fhir(&env);
-    for e in bundle["entry"].as_array().unwrap() {
-        assert_ne!(e["resource"]["resourceType"], "Patient");
-        assert!(e["resource"].get("subject").is_none());
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries[0]["resource"], json!({"resourceType": "Patient"}));
+    for e in &entries[1..] {
+        assert_eq!(e["resource"]["subject"]["reference"], entries[0]["fullUrl"]);
     }
     // The fullUrls differ from those of the same diary with a patient id.
     let (_, with) = fhir(&Env::with_diary(DIARY));
-    assert_ne!(bundle["entry"][1]["fullUrl"], with["entry"][2]["fullUrl"]);
+    assert_ne!(bundle["entry"][1]["fullUrl"], with["entry"][1]["fullUrl"]);
+}
+
+/// Two diaries of one patient (left and right side), each with its uid (as `log` and `block`
+/// write them), share no fullUrl.
+#[test]
+fn fhir_of_two_new_diaries_of_one_patient_share_no_full_url() {
+    let env = Env::new();
+    let urls = |name: &str| -> Vec<String> {
+        let path = env.path(name);
+        let (code, _, err) = env.run_on(
+            &path,
+            &[
+                "block",
+                "--anesthetic",
+                "lidocaine",
+                "--at",
+                "2026-11-20T09:30:00-07:00",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) = env.run_on(&path, &["log", "3", "--at", "2026-11-20T10:30:00-07:00"]);
+        assert_eq!(code, 0, "{err}");
+        let (code, out, err) = env.run_on(&path, &["export", "--format", "fhir"]);
+        assert_eq!(code, 0, "{err}");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["fullUrl"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (left, right) = (urls("left.json"), urls("right.json"));
+    assert_eq!(left.len(), 3);
+    assert!(
+        left.iter().all(|u| !right.contains(u)),
+        "{left:?} {right:?}"
+    );
+}
+
+#[test]
+fn export_output_writes_the_file_atomically_and_dash_is_stdout() {
+    let env = Env::with_diary(DIARY);
+    let before = digest(&env.diary);
+    let stdout = env.ok(&["export", "--format", "fhir"]);
+    for format in ["fhir", "csv", "json"] {
+        let out = env.path(&format!("out.{format}"));
+        let (code, printed, err) = env.run(&[
+            "export",
+            "--format",
+            format,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(printed, "", "nothing on stdout");
+        assert!(
+            err.contains("wrote the") && err.contains(&format!("out.{format}")),
+            "{err}"
+        );
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(written, env.ok(&["export", "--format", format]));
+        assert_eq!(
+            env.ok(&["export", "--format", format, "--output", "-"]),
+            written
+        );
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(env.path("out.fhir")).unwrap(),
+        stdout
+    );
+    assert!(
+        !env.path("-").exists(),
+        "`-` is standard output, not a file"
+    );
+    // No temporary file is left.
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+    assert_eq!(
+        digest(&env.diary),
+        before,
+        "export writes nothing to the diary"
+    );
+}
+
+#[test]
+fn export_output_never_replaces_the_diary_or_its_siblings() {
+    let env = Env::with_diary(DIARY);
+    std::fs::write(env.path("diary.json.bak"), "backup").unwrap();
+    std::fs::write(env.path("diary.json.lock"), "").unwrap();
+    let before: Vec<_> = ["diary.json", "diary.json.bak", "diary.json.lock"]
+        .iter()
+        .map(|n| digest(&env.path(n)))
+        .collect();
+    for target in [
+        "diary.json",
+        "diary.json.bak",
+        "diary.json.lock",
+        "./sub/../diary.json",
+    ] {
+        let _ = std::fs::create_dir_all(env.path("sub"));
+        let out = env.dir.path().join(target);
+        let err = env.fails(
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+            2,
+            &["refusing to write the export over"],
+        );
+        assert!(err.contains("diary"), "{err}");
+    }
+    let after: Vec<_> = ["diary.json", "diary.json.bak", "diary.json.lock"]
+        .iter()
+        .map(|n| digest(&env.path(n)))
+        .collect();
+    assert_eq!(before, after);
+    // A folder as output: exit 1, nothing written.
+    env.fails(
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--output",
+            env.dir.path().to_str().unwrap(),
+        ],
+        1,
+        &["folder"],
+    );
 }
 
 #[test]
@@ -375,9 +515,9 @@ fn fhir_of_a_diary_without_blocks_has_no_part_of() {
     env.ok(&["log", "5", "--at", "2026-11-25T10:00:00Z"]);
     let (_, bundle) = fhir(&env);
     let entries = bundle["entry"].as_array().unwrap();
-    assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0]["resource"]["valueInteger"], 5);
-    assert!(entries[0]["resource"].get("partOf").is_none());
+    assert_eq!(entries.len(), 2, "the Patient and the entry");
+    assert_eq!(entries[1]["resource"]["valueInteger"], 5);
+    assert!(entries[1]["resource"].get("partOf").is_none());
 }
 
 mod round_trip_property {
@@ -459,4 +599,98 @@ mod round_trip_property {
             prop_assert_eq!(again, csv);
         }
     }
+}
+
+/// SPEC §5: a formula in a note is neutralised in the CSV and comes back exactly on import.
+#[test]
+fn csv_formulas_are_neutralised_and_the_round_trip_stays_exact() {
+    let text = DIARY
+        .replace(
+            r#""He said \"fine\", then left""#,
+            r#""=HYPERLINK(\"http://evil.example/x\",\"click me\")""#,
+        )
+        .replace(r#""standing""#, r#""=1+1""#);
+    let env = Env::with_diary(&text);
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://evil.example/x"",""click me"")","#),
+        "{csv}"
+    );
+    assert!(csv.contains(",'=1+1,"), "{csv}");
+    let file = env.write("out.csv", &csv);
+    let new = env.path("new.json");
+    let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, again, _) = env.run_on(&new, &["export", "--format", "csv"]);
+    assert_eq!(again, csv);
+    let (_, json, _) = env.run_on(&new, &["export", "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["entries"][0]["activity"], "=1+1");
+    assert_eq!(
+        v["procedures"][0]["note"],
+        r#"=HYPERLINK("http://evil.example/x","click me")"#
+    );
+}
+
+mod formula_round_trip {
+    //! Through the binary: cells starting with `=`, `+`, `-`, `@`, tab, CR and leading `'`s.
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        #[test]
+        fn formula_cells_round_trip(
+            cells in prop::collection::vec("'{0,3}[=+\\-@\t\r'a][a-z=+@(\"' -]{0,6}", 4..8),
+        ) {
+            let entries: Vec<Value> = cells.iter().enumerate().map(|(i, c)| json!({
+                "id": format!("e{}", i + 1), "at": format!("2026-11-20T{:02}:00:00Z", i + 1),
+                "score": 5, "activity": c, "medication": c, "note": c,
+            })).collect();
+            let diary = json!({"format": "paindiary", "version": 1,
+                "procedures": [{"id": "b1", "at": "2026-11-20T00:30:00Z",
+                                "anesthetic": "lidocaine", "region": cells[0], "levels": [cells[1]]}],
+                "entries": entries});
+            let env = Env::with_diary(&diary.to_string());
+            let csv = env.ok(&["export", "--format", "csv"]);
+            let file = env.write("out.csv", &csv);
+            let new = env.path("new.json");
+            let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
+            prop_assert_eq!(code, 0, "{}", err);
+            let (_, again, _) = env.run_on(&new, &["export", "--format", "csv"]);
+            prop_assert_eq!(&again, &csv);
+            let (_, json, _) = env.run_on(&new, &["export", "--format", "json"]);
+            let v: Value = serde_json::from_str(&json).unwrap();
+            for (i, c) in cells.iter().enumerate() {
+                prop_assert_eq!(&v["entries"][i]["note"], &json!(c));
+            }
+            prop_assert_eq!(&v["procedures"][0]["levels"][0], &json!(cells[1]));
+        }
+    }
+}
+
+#[test]
+fn export_output_into_a_missing_folder_is_exit_1_and_writes_nothing() {
+    let env = Env::with_diary(DIARY);
+    let out = env.dir.path().join("missing").join("out.csv");
+    env.fails(
+        &["export", "--format", "csv", "--output", out.to_str().unwrap()],
+        1,
+        &[
+            "missing/out.csv: could not create a temporary file in its folder: No such file or directory (os error 2)",
+        ],
+    );
+    assert!(!env.dir.path().join("missing").exists());
+    let (_, _, err) = env.run(&[
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        !err.contains("tmp-"),
+        "no temporary name in the message: {err}"
+    );
 }

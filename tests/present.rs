@@ -251,7 +251,10 @@ fn report_is_self_contained_escaped_and_printable() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<svg"));
     assert!(html.contains("@media print"));
-    assert!(html.contains("@page { size: A4;"));
+    assert!(
+        html.contains("@page {") && !html.contains("@page { size"),
+        "paper not forced"
+    );
     assert!(!html.contains("http://") && !html.contains("https://"));
     for attr in ["src=", "href="] {
         for (i, _) in html.match_indices(attr) {
@@ -267,7 +270,9 @@ fn report_is_self_contained_escaped_and_printable() {
     assert!(html.contains("PT-&lt;b&gt;7&lt;/b&gt;"));
     assert!(html.contains("wrong &quot;joint&quot; &amp; &#39;side&#39;"));
     assert!(html.contains("b\\u{1b}[2J1") && !html.contains('\x1b'));
-    assert!(html.contains("<tr class=\"retracted\"><td><del>e6</del>"));
+    assert!(
+        html.contains("<tr class=\"retracted\"><td data-label=\"id\"><del><bdi>e6</bdi></del>")
+    );
     assert_eq!(sha(&file), before);
 }
 
@@ -429,4 +434,87 @@ fn invalid_diary_is_an_error_and_unchanged() {
         assert_eq!(sha(&file), before);
     }
     assert!(!dir.path().join("r.html").exists());
+}
+
+/// SPEC §2: `report` without `--output` refuses a terminal (exit 2, with a hint), and leaves
+/// the diary unchanged; `--output -` is standard output (no file named `-`).
+#[test]
+fn report_refuses_a_terminal_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = logged_diary(dir.path());
+    let before = sha(&file);
+    // A pseudo-terminal from util-linux `script`, when it is there.
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if script.is_ok_and(|o| o.status.success()) {
+        let bin = env!("CARGO_BIN_EXE_paindiary");
+        let run = |extra: &str| {
+            std::process::Command::new("script")
+                .args(["-qefc"])
+                .arg(format!("'{bin}' --file '{}' report{extra}", file.display()))
+                .arg("/dev/null")
+                .current_dir(dir.path())
+                .env("PAINDIARY_NOW", NOW)
+                .env("TZ", "UTC")
+                .output()
+                .unwrap()
+        };
+        let out = run("");
+        assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+        let shown = stdout(&out);
+        assert!(
+            shown.contains(
+                "error: report writes HTML, which is not for a terminal: give --output FILE"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("<!DOCTYPE"), "{shown}");
+        // Explicitly asked: printed.
+        let out = run(" --output -");
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("<!DOCTYPE html>"));
+    } else {
+        println!("SKIPPED the terminal part: `script` (util-linux) is not installed");
+    }
+    let piped = paindiary(dir.path())
+        .arg("--file")
+        .arg(&file)
+        .arg("report")
+        .output()
+        .unwrap();
+    let dash = paindiary(dir.path())
+        .arg("--file")
+        .arg(&file)
+        .args(["report", "--output", "-"])
+        .output()
+        .unwrap();
+    assert!(dash.status.success(), "{}", stderr(&dash));
+    assert_eq!(stdout(&dash), stdout(&piped));
+    assert!(stdout(&dash).starts_with("<!DOCTYPE html>"));
+    assert!(!dir.path().join("-").exists());
+    assert_eq!(sha(&file), before);
+}
+
+#[test]
+fn report_paper_option_sets_the_page_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = logged_diary(dir.path());
+    let run = |args: &[&str]| {
+        paindiary(dir.path())
+            .arg("--file")
+            .arg(&file)
+            .arg("report")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(stdout(&run(&["--paper", "a4"])).contains("@page { size: A4;"));
+    assert!(stdout(&run(&["--paper", "letter"])).contains("@page { size: letter;"));
+    let html = stdout(&run(&[]));
+    assert!(!html.contains("@page { size"));
+    assert!(html.contains("counter(page)") && html.contains("Patient: PT-0042"));
+    let bad = run(&["--paper", "legal"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("legal"));
 }

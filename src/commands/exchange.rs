@@ -1,6 +1,7 @@
 //! Data exchange commands: `export` (CSV, JSON, FHIR) and `import` (CSV).
 
-use super::context::{Context, load, print, println};
+use super::context::{Context, load, println};
+use super::output::Output;
 use super::record::modify;
 use crate::cli::ExportFormat;
 use anyhow::{Result, anyhow};
@@ -10,14 +11,39 @@ use paindiary::render::sanitize::terminal_text;
 use paindiary::storage;
 use std::path::Path;
 
-/// `export`: the diary on standard output as CSV, JSON (the diary itself) or a FHIR Bundle.
-pub fn export(ctx: &Context, format: ExportFormat) -> Result<()> {
+/// `export`: the diary as CSV, JSON (the diary itself) or a FHIR Bundle, on standard output
+/// or written atomically to `--output` (never the diary, its `.bak` or `.lock`). The FHIR
+/// Bundle is streamed resource by resource.
+pub fn export(ctx: &Context, format: ExportFormat, output: Option<&Path>) -> Result<()> {
+    let output = Output::from_arg(output);
+    output.check(&ctx.diary, "export")?;
     let diary = load(&ctx.diary)?;
-    match format {
-        ExportFormat::Json => print(&String::from_utf8_lossy(&to_bytes(&diary))),
-        ExportFormat::Csv => print(&csv::to_csv(&diary)),
-        ExportFormat::Fhir => print(&fhir::to_fhir(&diary)),
+    output.write_with(|out| match format {
+        ExportFormat::Json => out.write_all(&to_bytes(&diary)),
+        ExportFormat::Csv => out.write_all(csv::to_csv(&diary).as_bytes()),
+        ExportFormat::Fhir => fhir::write_fhir(&diary, out),
+    })?;
+    if let Output::File(path) = &output {
+        eprintln!(
+            "paindiary: wrote the {} export to {}",
+            format_name(format),
+            terminal_path(path)
+        );
     }
+    Ok(())
+}
+
+fn format_name(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Json => "JSON",
+        ExportFormat::Csv => "CSV",
+        ExportFormat::Fhir => "FHIR",
+    }
+}
+
+/// A path for a message on the terminal: control and bidirectional characters escaped.
+pub fn terminal_path(path: &Path) -> String {
+    paindiary::render::sanitize::one_line(&path.display().to_string())
 }
 
 /// `import FILE.csv`: every row checked first; one bad cell and nothing is imported. Then, under

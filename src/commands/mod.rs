@@ -3,6 +3,7 @@ mod context;
 mod correct;
 mod evaluate;
 mod exchange;
+mod output;
 mod present;
 mod record;
 mod show;
@@ -33,8 +34,12 @@ pub fn run(cli: Cli) -> Result<()> {
         // Handled above, before the context.
         Command::Protocols { .. } | Command::Completions { .. } | Command::Man { .. } => Ok(()),
         Command::Chart(args) => present::chart(&ctx, &args),
-        Command::Report { output, protocol } => present::report(&ctx, output.as_deref(), &protocol),
-        Command::Export { format } => exchange::export(&ctx, format),
+        Command::Report {
+            output,
+            paper,
+            protocol,
+        } => present::report(&ctx, output.as_deref(), paper, &protocol),
+        Command::Export { format, output } => exchange::export(&ctx, format, output.as_deref()),
         Command::Import { csv } => exchange::import(&ctx, &csv),
         Command::Amend(args) => correct::amend(&ctx, args),
         Command::Retract { id, reason } => correct::retract(&ctx, &id, &reason),

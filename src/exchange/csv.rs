@@ -6,6 +6,15 @@
 //! `true`/`false`. A procedure row leaves the entry-only columns empty and an entry row the
 //! procedure-only ones; `note` is shared.
 //!
+//! Formula neutralisation (OWASP "CSV injection", SPEC §5): the *text cells* are `id`,
+//! `activity`, `medication`, `note`, `region`, `levels` (the joined cell) and
+//! `retracted_reason`, whatever a user or an imported file can write. On export a text cell
+//! matching `^'*[=+\-@\t\r]` gets one `'` in front ([`neutralise`]); on import one leading `'`
+//! is removed from a text cell matching `^'+[=+\-@\t\r]` ([`restore`]), so the round trip is
+//! exact. The other cells (record, times, numbers, kinds and other enum values, `true`/`false`)
+//! are written by the program in forms that never start with those characters (a score or
+//! relief is never negative) and are left alone.
+//!
 //! Import ([`parse_csv`], then [`merge`]) checks every cell with the loader's rules (scores
 //! 0–10, relief 0–100, RFC 3339 times with an offset, the enum spellings, ids unique per list)
 //! and stops at the first bad cell with its row and column, so nothing is imported from a bad
@@ -61,6 +70,51 @@ const SEDATION: usize = 14;
 const RETRACTED_AT: usize = 15;
 const RETRACTED_REASON: usize = 16;
 
+/// The text cells, neutralised against formulas (see the module documentation).
+pub const TEXT_COLUMNS: [usize; 7] = [
+    ID,
+    ACTIVITY,
+    MEDICATION,
+    NOTE,
+    REGION,
+    LEVELS,
+    RETRACTED_REASON,
+];
+
+/// A character a spreadsheet takes as the start of a formula (or that hides one).
+fn formula_start(c: u8) -> bool {
+    matches!(c, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+}
+
+/// Export: one `'` in front of a cell matching `^'*[=+\-@\t\r]`.
+pub fn neutralise(cell: String) -> String {
+    let rest = cell.trim_start_matches('\'');
+    if rest.bytes().next().is_some_and(formula_start) {
+        let mut out = String::with_capacity(cell.len() + 1);
+        out.push('\'');
+        out.push_str(&cell);
+        out
+    } else {
+        cell
+    }
+}
+
+/// Import: one leading `'` removed from a cell matching `^'+[=+\-@\t\r]`.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest)
+            if rest
+                .trim_start_matches('\'')
+                .bytes()
+                .next()
+                .is_some_and(formula_start) =>
+        {
+            rest
+        }
+        _ => cell,
+    }
+}
+
 /// Columns that only entries use, and only procedures use.
 const ENTRY_ONLY: [usize; 4] = [SCORE, ACTIVITY, RELIEF, MEDICATION];
 const PROCEDURE_ONLY: [usize; 7] = [KIND, REGION, LEVELS, SIDE, ANESTHETIC, STEROID, SEDATION];
@@ -76,10 +130,13 @@ pub fn to_csv(diary: &Diary) -> String {
     // Writing into memory cannot fail, and every cell is UTF-8 text.
     let _ = writer.write_record(HEADER);
     for record in records_in_time_order(diary) {
-        let row = match record {
+        let mut row = match record {
             RecordRef::Procedure(_, p) => procedure_row(p),
             RecordRef::Entry(_, e) => entry_row(e),
         };
+        for c in TEXT_COLUMNS {
+            row[c] = neutralise(std::mem::take(&mut row[c]));
+        }
         let _ = writer.write_record(&row);
     }
     writer
@@ -220,7 +277,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Record>, CsvError> {
             column,
             message,
         };
-        let cells = cells(&record).map_err(|(c, m)| at(Some(c), m))?;
+        let mut cells = cells(&record).map_err(|(c, m)| at(Some(c), m))?;
         if cells.len() != HEADER.len() {
             let column = cells.len().min(HEADER.len());
             return Err(at(
@@ -235,6 +292,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Record>, CsvError> {
         if row == 1 {
             check_header(&cells).map_err(|(c, m)| at(Some(c), m))?;
             continue;
+        }
+        for c in TEXT_COLUMNS {
+            cells[c] = restore(cells[c]);
         }
         let parsed = parse_row(&cells).map_err(|(c, m)| at(Some(c), m))?;
         ids.check(&parsed, row).map_err(|m| at(Some(ID), m))?;

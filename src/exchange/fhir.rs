@@ -1,34 +1,41 @@
-//! The diary as a FHIR R4 `Bundle` of type `collection` (SPEC §5).
+//! The diary as a FHIR R4 `Bundle` of type `collection` (SPEC §5), written as a stream.
 //!
-//! - With a `patient.id` (not blank), one `Patient` with that `identifier`, referenced as
-//!   `subject` by every other resource; without one, no `Patient` and no `subject`. (FHIR R4
-//!   makes `Procedure.subject` 1..1; the SPEC wins here, so the `Procedure`s of a diary without
-//!   a patient id do not validate against the base R4 profile.)
-//! - A `Procedure` per block: `status` `completed`, `identifier` the diary id,
-//!   `code.text` the kind (`medial-branch-block`), `performedDateTime`, `bodySite[0].text`
-//!   with region, levels and side (`lumbar; L4-L5, L5-S1; bilateral`, absent when all three
-//!   are), and `note` with the agent, steroid and sedation (then the diary's note).
+//! - Always one `Patient` (with an `identifier` when the diary has a non-blank `patient.id`),
+//!   referenced as `subject` by every `Procedure` and `Observation` (R4 makes
+//!   `Procedure.subject` 1..1).
+//! - A `Procedure` per block and per RFA: `status` `completed` (`entered-in-error` when
+//!   retracted), `identifier` the diary id, `code.text` the kind (`medial-branch-block`,
+//!   `radiofrequency-ablation`), `performedDateTime`, `bodySite[0].text` with region, levels
+//!   and side (`lumbar; L4-L5, L5-S1; bilateral`, absent when all three are), and `note` with
+//!   the agent, steroid and sedation (then the diary's note and the retraction).
 //! - An `Observation` per entry: `status` `final` (`entered-in-error` when retracted),
 //!   `category` `survey`, `code` LOINC `72514-3`, `effectiveDateTime`, `valueInteger` for a whole
 //!   score else `valueQuantity` (UCUM `{score}`), and `note` with the activity, patient-reported
-//!   relief, medication, note and retraction. A reading in a block's evaluation window has
-//!   `partOf` referencing that block: the window is the engine's ([`evaluate`] with the default
-//!   protocol, `BlockEvaluation.readings` with `in_window`), never recomputed here.
+//!   relief, medication, note and retraction. A reading (not retracted) with `at` in a block's
+//!   window `(B.at, B.at + 8 h]` and before the next procedure (not retracted, of any kind) has
+//!   `partOf` referencing that block: by time alone, as SPEC §5 says.
 //! - Every `fullUrl` is `urn:uuid:` + a UUID v5 in the namespace
 //!   `uuid5(NAMESPACE_URL, "urn:paindiary:fhir")` of the compact JSON array
-//!   `[patient id or null, "patient" | "procedure" | "entry", record id]`, so the same diary
-//!   always gives the same bytes.
+//!   `["uid", uid, type, record id]` (a diary with a `uid`), else
+//!   `["patient", patient id, type, record id]`, else `[null, type, record id]`; `type` is
+//!   `patient`, `procedure` or `entry` (the `Patient` has the record id `""`). The same diary
+//!   always gives the same bytes; two diaries with their own `uid`s never share a `fullUrl`.
 //!
-//! Resources are listed Patient first, then the records in time order (as the CSV).
-//! FHIR strings may not hold control characters other than tab, CR and LF; any other is written
-//! as `\u{..}` text. Empty strings are left out (FHIR forbids them). Times keep their offset,
-//! except one beyond ±14:00 (valid RFC 3339, not a FHIR `dateTime`): that instant is written in UTC.
+//! Resources are listed Patient first, then the records in time order (as the CSV). The
+//! Bundle is written resource by resource ([`write_fhir`]): memory stays at the diary plus one
+//! resource, whatever the size of the output.
+//!
+//! FHIR strings match `[ \r\n\t\S]+`: control characters and Unicode white space other than
+//! space, tab, CR and LF are written as `\u{..}` text, and empty or blank strings are left out.
+//! Times keep their text when it is a FHIR `dateTime`, else the canonical form of the same
+//! time and offset; an offset beyond ±14:00 gives the same instant in UTC; a time with no FHIR
+//! form at all (its UTC year outside 0001–9999) leaves the element out and is written into a
+//! `note` instead (`performed[x]` and `effective[x]` are optional in R4).
 
 use super::{RecordRef, records_in_time_order};
 use crate::diary::{Diary, Entry, Procedure, Timestamp};
-use crate::evaluation::{Protocol, evaluate};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use std::io::{self, Write};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
@@ -38,112 +45,150 @@ pub const LOINC_PAIN_SEVERITY_DISPLAY: &str =
     "Pain severity - 0-10 verbal numeric rating [Score] - Reported";
 const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 
+/// A reading belongs to a block when it is at most this long after it (SPEC §5: 8 h).
+const PART_OF_WINDOW_NANOS: i128 = 8 * 3600 * 1_000_000_000;
+
 /// The namespace of every `fullUrl` UUID.
 static NAMESPACE: LazyLock<Uuid> =
     LazyLock::new(|| Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:paindiary:fhir"));
 
-/// `urn:uuid:` + the name-based UUID of (patient id, record type, record id).
-pub fn full_url(patient: Option<&str>, record: &str, id: &str) -> String {
-    let name = json!([patient, record, id]).to_string();
+/// What names a diary in its `fullUrl`s: its `uid`, else its patient id, else nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    Uid(&'a str),
+    Patient(&'a str),
+    Anonymous,
+}
+
+impl<'a> Scope<'a> {
+    /// The diary's scope: a non-blank `uid`, else a non-blank patient id.
+    pub fn of(diary: &'a Diary) -> Scope<'a> {
+        let present = |s: &&str| !s.trim().is_empty();
+        if let Some(uid) = diary.uid.as_deref().filter(present) {
+            Scope::Uid(uid)
+        } else if let Some(id) = diary.patient_id().filter(present) {
+            Scope::Patient(id)
+        } else {
+            Scope::Anonymous
+        }
+    }
+}
+
+/// `urn:uuid:` + the name-based UUID of (scope, record type, record id).
+pub fn full_url(scope: Scope<'_>, record: &str, id: &str) -> String {
+    let name = match scope {
+        Scope::Uid(uid) => json!(["uid", uid, record, id]),
+        Scope::Patient(patient) => json!(["patient", patient, record, id]),
+        Scope::Anonymous => json!([null, record, id]),
+    }
+    .to_string();
     format!(
         "urn:uuid:{}",
         Uuid::new_v5(&NAMESPACE, name.as_bytes()).hyphenated()
     )
 }
 
-/// The patient id used in the bundle: present and not blank.
-fn patient_id(diary: &Diary) -> Option<&str> {
-    diary.patient_id().filter(|id| !id.trim().is_empty())
-}
-
 /// The diary as a FHIR R4 Bundle, pretty-printed JSON with a final newline.
 pub fn to_fhir(diary: &Diary) -> String {
-    let bundle = bundle(diary);
-    let mut text = serde_json::to_string_pretty(&bundle).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and the output is UTF-8 JSON.
+    let _ = write_fhir(diary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The diary as a FHIR R4 Bundle (a JSON value).
+/// The diary as a FHIR R4 Bundle (a JSON value), for tests and callers that want a tree.
 pub fn bundle(diary: &Diary) -> Value {
-    let patient = patient_id(diary);
-    let patient_url = patient.map(|id| full_url(Some(id), "patient", id));
-    let part_of = blocks_of_readings(diary);
-    let mut entries = Vec::new();
-    if let (Some(id), Some(url)) = (patient, &patient_url) {
-        entries.push(bundle_entry(
-            url.clone(),
-            json!({
-                "resourceType": "Patient",
-                "identifier": [{"value": fhir_string(id)}],
-            }),
-        ));
-    }
-    let subject = patient_url.map(|url| json!({"reference": url}));
-    let procedure_urls: Vec<String> = diary
-        .procedures
-        .iter()
-        .map(|p| full_url(patient, "procedure", &p.id))
-        .collect();
-    for record in records_in_time_order(diary) {
-        let entry = match record {
-            RecordRef::Procedure(i, p) => {
-                bundle_entry(procedure_urls[i].clone(), procedure(p, subject.as_ref()))
-            }
-            RecordRef::Entry(i, e) => {
-                let blocks: Vec<&str> = part_of
-                    .get(&i)
-                    .map(|procs| procs.iter().map(|&b| procedure_urls[b].as_str()).collect())
-                    .unwrap_or_default();
-                bundle_entry(
-                    full_url(patient, "entry", &e.id),
-                    observation(e, subject.as_ref(), &blocks),
-                )
-            }
-        };
-        entries.push(entry);
-    }
-    let mut out = Map::new();
-    out.insert("resourceType".into(), json!("Bundle"));
-    out.insert("type".into(), json!("collection"));
-    if !entries.is_empty() {
-        out.insert("entry".into(), Value::Array(entries));
-    }
-    Value::Object(out)
+    serde_json::from_str(&to_fhir(diary)).unwrap_or(Value::Null)
 }
 
-/// For each entry index, the procedures (indices) whose evaluation window holds it, from the
-/// engine with the default protocol. Empty when the diary has no block.
-fn blocks_of_readings(diary: &Diary) -> HashMap<usize, Vec<usize>> {
-    let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
-    if let Ok(evaluation) = evaluate(diary, &Protocol::default_protocol()) {
-        for block in &evaluation.blocks {
-            for reading in block.readings.iter().filter(|r| r.in_window) {
-                map.entry(reading.entry).or_default().push(block.procedure);
+/// Write the Bundle to `out`, one resource at a time: the same bytes as pretty-printing the
+/// whole tree, without ever holding it.
+pub fn write_fhir<W: Write + ?Sized>(diary: &Diary, out: &mut W) -> io::Result<()> {
+    let scope = Scope::of(diary);
+    let patient_url = full_url(scope, "patient", "");
+    let subject = json!({"reference": patient_url});
+    out.write_all(
+        b"{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"collection\",\n  \"entry\": [\n",
+    )?;
+    write_entry(out, &patient_url, &patient(diary))?;
+    // The latest procedure (not retracted) at or before the current record, as we walk in
+    // time order: a reading belongs to it when it is a block and the reading is in its window.
+    let mut latest: Option<(&Procedure, String)> = None;
+    for record in records_in_time_order(diary) {
+        out.write_all(b",\n")?;
+        match record {
+            RecordRef::Procedure(_, p) => {
+                let url = full_url(scope, "procedure", &p.id);
+                write_entry(out, &url, &procedure(p, &subject))?;
+                if !p.is_retracted() {
+                    latest = Some((p, url));
+                }
+            }
+            RecordRef::Entry(_, e) => {
+                let part_of = latest.as_ref().filter(|(p, _)| {
+                    let after = e.at.instant() - p.at.instant();
+                    !e.is_retracted() && p.is_block() && after > 0 && after <= PART_OF_WINDOW_NANOS
+                });
+                let url = full_url(scope, "entry", &e.id);
+                let block = part_of.map(|(_, u)| u.as_str());
+                write_entry(out, &url, &observation(e, &subject, block))?;
             }
         }
     }
-    map
+    out.write_all(b"\n  ]\n}\n")?;
+    out.flush()
 }
 
-fn bundle_entry(full_url: String, resource: Value) -> Value {
-    json!({"fullUrl": full_url, "resource": resource})
+/// One `{"fullUrl", "resource"}` at the indentation of the Bundle's `entry` array.
+fn write_entry<W: Write + ?Sized>(out: &mut W, url: &str, resource: &Value) -> io::Result<()> {
+    let entry = json!({"fullUrl": url, "resource": resource});
+    let text = serde_json::to_string_pretty(&entry).map_err(io::Error::other)?;
+    // JSON text holds no raw newline inside strings: every line break is layout.
+    out.write_all(b"    ")?;
+    out.write_all(text.replace('\n', "\n    ").as_bytes())
 }
 
-/// A FHIR string: control characters other than tab, CR and LF written as `\u{..}`.
-fn fhir_string(text: &str) -> String {
-    crate::render::sanitize::escape_chars(text, bad_char).into_owned()
+fn patient(diary: &Diary) -> Value {
+    let mut r = Map::new();
+    r.insert("resourceType".into(), json!("Patient"));
+    if let Some(id) = diary.patient_id().and_then(fhir_text) {
+        r.insert("identifier".into(), json!([{"value": id}]));
+    }
+    Value::Object(r)
 }
 
+/// A FHIR string (`[ \r\n\t\S]+`), or `None` when nothing visible is left.
+fn fhir_text(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    if !text.chars().any(bad_char) {
+        return Some(text.to_string());
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// A FHIR string: `[ \r\n\t\S]+` in the schema's (ECMAScript) regex, and no control characters.
 fn bad_char(c: char) -> bool {
-    c < ' ' && !matches!(c, '\t' | '\r' | '\n')
+    match c {
+        ' ' | '\t' | '\r' | '\n' => false,
+        c if c.is_control() => true,
+        // ECMAScript `\s` beyond ASCII (and Rust's white space): not `\S`, so not allowed.
+        c => c.is_whitespace() || c == '\u{feff}',
+    }
 }
 
 /// An optional text, kept only when it has some content (FHIR strings are never empty).
 fn content(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .filter(|t| !t.trim().is_empty())
-        .map(fhir_string)
+    text.as_deref().and_then(fhir_text)
 }
 
 /// The widest offset a FHIR `dateTime` can hold: ±14:00 (RFC 3339 allows up to ±23:59).
@@ -151,21 +196,29 @@ const FHIR_MAX_OFFSET_SECONDS: i32 = 14 * 3600;
 
 /// A FHIR `dateTime`: the diary's text when it already has the FHIR shape (it keeps the
 /// offset it was written with), else the canonical RFC 3339 form of the same time and offset;
-/// an offset beyond ±14:00, which FHIR cannot hold, gives the same instant in UTC.
-pub fn date_time(ts: &Timestamp) -> String {
-    let time = ts.time();
-    if time.offset().local_minus_utc().abs() > FHIR_MAX_OFFSET_SECONDS {
-        let utc = time.with_timezone(&chrono::Utc).fixed_offset();
-        // Years FHIR cannot write either (before 0001, after 9999): the diary's text stays.
-        if (1..=9999).contains(&chrono::Datelike::year(&utc)) {
-            return crate::time_input::format_rfc3339(&utc);
-        }
+/// an offset beyond ±14:00, which FHIR cannot hold, gives the same instant in UTC. `None` when
+/// FHIR cannot write the instant at all (its year outside 0001–9999).
+pub fn date_time(ts: &Timestamp) -> Option<String> {
+    use chrono::{Datelike, Timelike};
+    let mut time = *ts.time();
+    let moved = time.offset().local_minus_utc().abs() > FHIR_MAX_OFFSET_SECONDS;
+    if moved {
+        time = time.with_timezone(&chrono::Utc).fixed_offset();
+    }
+    if !(1..=9999).contains(&time.year()) {
+        return None;
+    }
+    // A leap second (`:60`) matches the FHIR regex, but model validators (Python's datetime)
+    // refuse it: it is written as the last nanosecond of the minute (`…:59.999999999`).
+    if time.nanosecond() >= 1_000_000_000 {
+        let fixed = time.with_nanosecond(999_999_999).unwrap_or(time);
+        return Some(crate::time_input::format_rfc3339(&fixed));
     }
     let text = ts.text();
-    if is_fhir_date_time(&text) {
-        text
+    if !moved && is_fhir_date_time(&text) {
+        Some(text)
     } else {
-        crate::time_input::format_rfc3339(ts.time())
+        Some(crate::time_input::format_rfc3339(&time))
     }
 }
 
@@ -210,22 +263,49 @@ fn annotation(text: String) -> Value {
     json!({"text": text})
 }
 
-fn procedure(p: &Procedure, subject: Option<&Value>) -> Value {
-    let mut r = Map::new();
-    r.insert("resourceType".into(), json!("Procedure"));
-    r.insert("identifier".into(), json!([{"value": fhir_string(&p.id)}]));
-    r.insert("status".into(), json!("completed"));
-    r.insert("code".into(), json!({"text": p.kind.as_str()}));
-    if let Some(subject) = subject {
-        r.insert("subject".into(), subject.clone());
+/// The time into `key`, or, when FHIR cannot write it, a note with the diary's text.
+fn time_element(r: &mut Map<String, Value>, key: &str, at: &Timestamp, notes: &mut Vec<Value>) {
+    match date_time(at) {
+        Some(t) => {
+            r.insert(key.into(), json!(t));
+        }
+        None => notes.push(annotation(format!(
+            "time as written in the diary (no FHIR dateTime can hold it): {}",
+            at.text()
+        ))),
     }
-    r.insert("performedDateTime".into(), json!(date_time(&p.at)));
-    let levels: Vec<String> = p
-        .levels
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| fhir_string(l))
-        .collect();
+}
+
+/// `retracted TIME: reason` for a note.
+fn retraction_note(x: &crate::diary::Retraction) -> Value {
+    let reason = content(&x.reason)
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    let at = date_time(&x.at).unwrap_or_else(|| x.at.text());
+    annotation(format!("retracted {at}{reason}"))
+}
+
+fn status(retracted: bool, ok: &str) -> Value {
+    json!(if retracted { "entered-in-error" } else { ok })
+}
+
+fn procedure(p: &Procedure, subject: &Value) -> Value {
+    let mut r = Map::new();
+    let mut notes = vec![annotation(format!(
+        "anesthetic: {}; steroid: {}; sedation: {}",
+        p.anesthetic.map_or("none recorded", |a| a.as_str()),
+        if p.steroid { "yes" } else { "no" },
+        p.sedation
+    ))];
+    r.insert("resourceType".into(), json!("Procedure"));
+    if let Some(id) = fhir_text(&p.id) {
+        r.insert("identifier".into(), json!([{ "value": id }]));
+    }
+    r.insert("status".into(), status(p.is_retracted(), "completed"));
+    r.insert("code".into(), json!({"text": p.kind.as_str()}));
+    r.insert("subject".into(), subject.clone());
+    time_element(&mut r, "performedDateTime", &p.at, &mut notes);
+    let levels: Vec<String> = p.levels.iter().filter_map(|l| fhir_text(l)).collect();
     let site: Vec<String> = [
         content(&p.region),
         Some(levels.join(", ")).filter(|l| !l.is_empty()),
@@ -237,35 +317,27 @@ fn procedure(p: &Procedure, subject: Option<&Value>) -> Value {
     if !site.is_empty() {
         r.insert("bodySite".into(), json!([{"text": site.join("; ")}]));
     }
-    let mut notes = vec![annotation(format!(
-        "anesthetic: {}; steroid: {}; sedation: {}",
-        p.anesthetic.map_or("none recorded", |a| a.as_str()),
-        if p.steroid { "yes" } else { "no" },
-        p.sedation
-    ))];
     if let Some(note) = content(&p.note) {
         notes.push(annotation(note));
+    }
+    if let Some(x) = p.retracted.as_deref() {
+        notes.push(retraction_note(x));
     }
     r.insert("note".into(), Value::Array(notes));
     Value::Object(r)
 }
 
-fn observation(e: &Entry, subject: Option<&Value>, part_of: &[&str]) -> Value {
+fn observation(e: &Entry, subject: &Value, part_of: Option<&str>) -> Value {
     let mut r = Map::new();
+    let mut notes = Vec::new();
     r.insert("resourceType".into(), json!("Observation"));
-    r.insert("identifier".into(), json!([{"value": fhir_string(&e.id)}]));
-    if !part_of.is_empty() {
-        let refs: Vec<Value> = part_of.iter().map(|u| json!({"reference": u})).collect();
-        r.insert("partOf".into(), Value::Array(refs));
+    if let Some(id) = fhir_text(&e.id) {
+        r.insert("identifier".into(), json!([{ "value": id }]));
     }
-    r.insert(
-        "status".into(),
-        json!(if e.is_retracted() {
-            "entered-in-error"
-        } else {
-            "final"
-        }),
-    );
+    if let Some(block) = part_of {
+        r.insert("partOf".into(), json!([{ "reference": block }]));
+    }
+    r.insert("status".into(), status(e.is_retracted(), "final"));
     r.insert(
         "category".into(),
         json!([{"coding": [{
@@ -285,10 +357,8 @@ fn observation(e: &Entry, subject: Option<&Value>, part_of: &[&str]) -> Value {
             "text": "Pain score (NRS 0-10)",
         }),
     );
-    if let Some(subject) = subject {
-        r.insert("subject".into(), subject.clone());
-    }
-    r.insert("effectiveDateTime".into(), json!(date_time(&e.at)));
+    r.insert("subject".into(), subject.clone());
+    time_element(&mut r, "effectiveDateTime", &e.at, &mut notes);
     if e.score.fract() == 0.0 {
         // 0 to 10: exact as an integer.
         r.insert("valueInteger".into(), json!(e.score as i64));
@@ -302,12 +372,11 @@ fn observation(e: &Entry, subject: Option<&Value>, part_of: &[&str]) -> Value {
             }),
         );
     }
-    let mut notes = Vec::new();
     if let Some(activity) = content(&e.activity) {
         notes.push(annotation(format!("activity: {activity}")));
     }
     if let Some(relief) = e.relief {
-        notes.push(annotation(format!("patient-reported relief: {relief} %")));
+        notes.push(annotation(format!("patient-reported relief: {} %", relief)));
     }
     if let Some(medication) = content(&e.medication) {
         notes.push(annotation(format!("medication: {medication}")));
@@ -315,14 +384,8 @@ fn observation(e: &Entry, subject: Option<&Value>, part_of: &[&str]) -> Value {
     if let Some(note) = content(&e.note) {
         notes.push(annotation(note));
     }
-    if let Some(x) = &e.retracted {
-        let reason = content(&x.reason)
-            .map(|r| format!(": {r}"))
-            .unwrap_or_default();
-        notes.push(annotation(format!(
-            "retracted {}{reason}",
-            date_time(&x.at)
-        )));
+    if let Some(x) = e.retracted.as_deref() {
+        notes.push(retraction_note(x));
     }
     if !notes.is_empty() {
         r.insert("note".into(), Value::Array(notes));

@@ -1,21 +1,42 @@
-//! `report`: one self-contained, printable HTML5 document: the protocol, each block's
-//! evaluation with an inline SVG chart, the next step, and the whole diary. No scripts, no
-//! external resources (fonts, CSS, images): it opens and prints offline.
+//! `report`: one self-contained, printable HTML5 document (SPEC §5): the result, each block's
+//! evaluation with an inline SVG chart, the payer documentation, the protocol and the diary.
+//! No scripts and no external resources: it opens and prints offline.
 //!
-//! Built only from the evaluation and the diary; every piece of diary text (and the file name)
-//! goes through [`escape`].
+//! Escaping by construction: markup is written only from string literals ([`Html::tag`] takes
+//! `&'static str`); every other text goes through [`Html::text`] (escaped) or [`Html::bdi`]
+//! (escaped and bidi-isolated), numbers through [`Html::num`]. Renderers are fed by the
+//! evaluation's result types and the diary; no clinical value is derived here.
 
-use super::chart::tick_step;
-use super::sanitize::terminal_text;
 use super::{display_pct, display_time, round1};
-use crate::diary::{Diary, Entry, Procedure, Sedation};
-use crate::evaluation::{BlockEvaluation, Classification, Evaluation, FORMULA, fmt_pct};
+use crate::diary::{Diary, Entry, Procedure, ProcedureKind};
+use crate::evaluation::{
+    BlockEvaluation, Classification, Evaluation, FORMULA, fmt_pct, same_target,
+};
 use crate::time_input::format_minutes;
+use std::fmt::Write as _;
+
+/// A paper size to set with `@page` (else the printer's or browser's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+/// How the report is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paper: Option<Paper>,
+}
+
+/// The characters that could reorder text around them (SPEC §4).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
 /// `text` safe inside HTML text and attribute values: `&`, `<`, `>`, `"` and `'` become
-/// entities, and control characters (other than newline and tab) are shown as `\u{..}`.
+/// entities; control characters (other than newline and tab) and bidirectional controls are
+/// shown as `\u{..}`.
 pub fn escape(text: &str) -> String {
-    let text = terminal_text(text);
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
@@ -24,37 +45,144 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || is_bidi_control(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             _ => out.push(c),
         }
     }
     out
 }
 
+/// `text` as the content of a CSS string (`"…"`): every character outside a safe ASCII set
+/// is a CSS escape, so no text can end the string or the `<style>` element.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',' | ':' | '/') {
+            out.push(c);
+        } else if c.is_control() || is_bidi_control(c) {
+            // Shown as `\u{..}`, as in the page.
+            let _ = write!(out, "\\5c u\\7b {:x}\\7d ", c as u32);
+        } else {
+            let _ = write!(out, "\\{:x} ", c as u32);
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// HTML under construction. Markup comes only from literals; text is always escaped.
+struct Html(String);
+
+/// Numbers that can be written into markup as they are.
+trait Number {
+    fn write_to(&self, out: &mut String);
+}
+
+impl Number for usize {
+    fn write_to(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl Number for i64 {
+    fn write_to(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+/// Chart coordinates: one decimal.
+impl Number for f64 {
+    fn write_to(&self, out: &mut String) {
+        let v = if self.is_finite() { *self } else { 0.0 };
+        let _ = write!(out, "{v:.1}");
+    }
+}
+
+impl Html {
+    fn new(capacity: usize) -> Html {
+        Html(String::with_capacity(capacity))
+    }
+
+    /// Markup from the program itself (a literal).
+    fn tag(&mut self, markup: &'static str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
+    /// Any text, escaped.
+    fn text(&mut self, text: &str) -> &mut Self {
+        self.0.push_str(&escape(text));
+        self
+    }
+
+    /// Diary text: escaped and isolated, so it cannot reorder the page around it.
+    fn bdi(&mut self, text: &str) -> &mut Self {
+        self.0.push_str("<bdi>");
+        self.0.push_str(&escape(text));
+        self.0.push_str("</bdi>");
+        self
+    }
+
+    /// An optional diary text, isolated; nothing when absent.
+    fn opt(&mut self, text: &Option<String>) -> &mut Self {
+        if let Some(t) = text.as_deref().filter(|t| !t.is_empty()) {
+            self.bdi(t);
+        }
+        self
+    }
+
+    fn num(&mut self, v: impl Number) -> &mut Self {
+        v.write_to(&mut self.0);
+        self
+    }
+
+    /// The program's own prose (rationale, reasons): escaped, with `50 %` and `≥ 50` joined
+    /// by no-break spaces so that a line never starts with `%`.
+    fn prose(&mut self, text: &str) -> &mut Self {
+        self.text(&text.replace(" %", "\u{a0}%").replace("≥ ", "≥\u{a0}"))
+    }
+
+    /// A percentage that never breaks before its `%`: `73.3 %`, `–`.
+    fn pct(&mut self, v: Option<f64>) -> &mut Self {
+        self.text(&display_pct(v).replace(' ', "\u{a0}"))
+    }
+
+    /// `<tag>text</tag>` for a literal tag pair.
+    fn wrap(&mut self, open: &'static str, text: &str, close: &'static str) -> &mut Self {
+        self.tag(open).text(text).tag(close)
+    }
+}
+
 const CSS: &str = r#"
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: #1a1a1a; background: #fff; max-width: 62rem; margin: 1.5rem auto; padding: 0 1rem;
-  line-height: 1.4; font-size: 15px; }
+  line-height: 1.4; font-size: 15px; overflow-wrap: anywhere; word-break: normal; }
+bdi, .iso { unicode-bidi: isolate; }
 h1 { font-size: 1.6em; margin: 0 0 .4rem; }
-h2 { font-size: 1.25em; margin: 1.6em 0 .5em; border-bottom: 1px solid #bbb; padding-bottom: .2em; }
+h2 { font-size: 1.25em; margin: 1.4em 0 .5em; border-bottom: 1px solid #bbb; padding-bottom: .2em; }
 h3 { font-size: 1em; margin: .9em 0 .3em; }
 .summary h2 { margin-top: 0; }
-.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1.5rem; }
+.columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 0 1.5rem; }
+.columns > * { min-width: 0; }
 .columns h3 { margin-top: .3em; }
-@media (max-width: 40rem) { .columns { grid-template-columns: 1fr; } }
 p { margin: .35rem 0; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .4rem 0; }
+dl.facts { display: grid; grid-template-columns: minmax(4rem, max-content) minmax(0, 1fr); gap: .1rem 1rem; margin: .4rem 0; }
 dl.facts dt { font-weight: 600; color: #444; }
-dl.facts dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .4rem 0; }
-th, td { border: 1px solid #c8c8c8; padding: .15rem .4rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-td.t { white-space: nowrap; }
-table.params { width: auto; min-width: 60%; }
+dl.facts dd { margin: 0; min-width: 0; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: .85rem; margin: .4rem 0; }
+th, td { border: 1px solid #c8c8c8; padding: .15rem .35rem; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; word-break: break-word; hyphens: none; }
+th { background: #f0f0f0; overflow-wrap: break-word; word-break: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
-.cls { font-weight: 700; padding: 0 .35rem; border-radius: .25rem; }
+tr.ctx th { background: #fff; font-weight: 400; color: #555; text-align: left; border: none; padding-left: 0; }
+table.params { width: 100%; max-width: 40rem; }
+.cls { font-weight: 700; padding: 0 .35rem; border-radius: .25rem; white-space: nowrap; }
 .positive { color: #14532d; background: #dcfce7; }
 .negative { color: #7f1d1d; background: #fee2e2; }
 .inconclusive { color: #713f12; background: #fef3c7; }
@@ -62,33 +190,73 @@ td.num { white-space: nowrap; }
 .summary .step { font-size: 1.1rem; font-weight: 700; }
 figure { margin: .6rem 0; }
 figcaption { font-size: .8rem; color: #555; }
-svg.chart { display: block; width: 100%; height: auto; border: 1px solid #ddd; }
-svg.chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 100%; border: 1px solid #ddd; }
+svg.chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; unicode-bidi: isolate; }
 tr.retracted td { color: #777; }
 tr.run td { background: #f0fdf4; }
-code { font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; }
+tr.after td { color: #555; }
+code { font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; overflow-wrap: anywhere; }
 .muted { color: #555; }
+.nowrap { white-space: nowrap; }
 ul.codes { margin: .2rem 0; padding-left: 1.2rem; }
+.payer .card { border: 1px solid #999; border-radius: .3rem; padding: .4rem .7rem; margin: .6rem 0; }
+.payer h3 { margin-top: .2rem; }
+.blank { display: inline-block; min-width: 12rem; max-width: 100%; border-bottom: 1px solid #333; height: 1.1em; vertical-align: bottom; }
 footer { margin-top: 2rem; font-size: .8rem; color: #555; border-top: 1px solid #ccc; padding-top: .4rem; }
-@page { size: A4; margin: 14mm 13mm 15mm; }
+@media screen { tr.ctx { display: none; } }
+@media screen and (max-width: 40rem) {
+  body { margin: .8rem auto; padding: 0 .6rem; font-size: 14px; }
+  .columns { grid-template-columns: minmax(0, 1fr); }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
+  dl.facts dd { margin-bottom: .25rem; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid #c8c8c8; margin: 0 0 .4rem; padding: .2rem .35rem; }
+  table.cards td { border: none; padding: .05rem 0; text-align: left; }
+  table.cards td:empty { display: none; }
+  table.cards td::before { content: attr(data-label) ": "; font-weight: 600; color: #444; }
+}
+@page { margin: 16mm 12mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  section.block, .summary, figure, table.params, dl.facts { break-inside: avoid; page-break-inside: avoid; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .summary, figure, svg.chart, table.params, dl.facts, .payer .card, tr, tbody.keep { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3, .keep-next { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
-  tr { break-inside: avoid; page-break-inside: avoid; }
-  svg.chart { border: none; max-height: 85mm; }
-  .columns { grid-template-columns: 1fr 1fr; }
+  th { font-size: .9em; }
+  th, td { padding: .1rem .25rem; }
+  .payer .opening { break-inside: avoid; page-break-inside: avoid; }
+  svg.chart { border: none; max-height: 90mm; }
+  footer { break-inside: avoid; break-before: avoid; page-break-before: avoid; }
 }
 "#;
 
-fn class_span(c: Classification) -> String {
-    format!("<span class=\"cls {0}\">{0}</span>", c.as_str())
+/// The print-only CSS: patient id and page number on every page, and the paper size if chosen.
+fn page_css(patient: &str, options: &Options) -> String {
+    let mut css = String::from("@page {");
+    match options.paper {
+        Some(Paper::A4) => css.push_str(" size: A4;"),
+        Some(Paper::Letter) => css.push_str(" size: letter;"),
+        None => {}
+    }
+    let _ = write!(
+        css,
+        "\n  @top-left {{ content: {}; font: 8pt system-ui, sans-serif; color: #444; }}\
+\n  @top-right {{ content: \"Diagnostic block report\"; font: 8pt system-ui, sans-serif; color: #444; }}\
+\n  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt system-ui, sans-serif; color: #444; }}\
+\n  @bottom-left {{ content: {}; font: 8pt system-ui, sans-serif; color: #444; }}\n}}\n",
+        css_string(&format!("Patient: {patient}")),
+        css_string(&format!("Patient: {patient}")),
+    );
+    css
 }
 
-fn opt(text: &Option<String>) -> String {
-    text.as_deref().map(escape).unwrap_or_default()
+fn class_span(h: &mut Html, c: Classification) {
+    h.tag("<span class=\"cls ")
+        .text(c.as_str())
+        .tag("\">")
+        .text(c.as_str())
+        .tag("</span>");
 }
 
 fn yes_no(v: bool) -> &'static str {
@@ -98,7 +266,7 @@ fn yes_no(v: bool) -> &'static str {
 /// A duration for people: whole hours as `24 h`, else `1h30m`.
 fn hours(minutes: i64) -> String {
     if minutes % 60 == 0 {
-        format!("{} h", minutes / 60)
+        format!("{}\u{a0}h", minutes / 60)
     } else {
         format_minutes(minutes)
     }
@@ -109,84 +277,100 @@ fn score(v: f64) -> String {
     fmt_pct(v)
 }
 
+/// Whole minutes from `from` to `to` (rounded down).
+fn minutes_between(from: &crate::diary::Timestamp, to: &crate::diary::Timestamp) -> i64 {
+    (to.instant() - from.instant()).div_euclid(60_000_000_000) as i64
+}
+
 /// The whole report. `file` is the diary path as given; `generated` the time of the report.
-pub fn report(evaluation: &Evaluation, diary: &Diary, file: &str, generated: &str) -> String {
+pub fn report(
+    evaluation: &Evaluation,
+    diary: &Diary,
+    file: &str,
+    generated: &str,
+    options: &Options,
+) -> String {
     let patient = evaluation
         .patient
         .as_deref()
-        .map_or("no patient id".to_string(), escape);
-    let mut out = String::with_capacity(32 * 1024 + diary.entries.len() * 300);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!(
-        "<title>Diagnostic block report – {patient}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-    ));
-    out.push_str("<header>\n<h1>Diagnostic block report</h1>\n<dl class=\"facts\">\n");
-    out.push_str(&format!("<dt>Patient</dt><dd>{patient}</dd>\n"));
-    out.push_str(&format!(
-        "<dt>Diary</dt><dd><code>{}</code></dd>\n",
-        escape(file)
-    ));
-    out.push_str(&format!(
-        "<dt>Blocks</dt><dd>{}</dd>\n<dt>Entries</dt><dd>{} ({} retracted)</dd>\n",
-        evaluation.blocks.len(),
-        diary.entries.len(),
-        diary.entries.iter().filter(|e| e.is_retracted()).count()
-    ));
-    out.push_str(&format!(
-        "<dt>Generated</dt><dd>{}</dd>\n</dl>\n</header>\n",
-        escape(generated)
-    ));
+        .filter(|p| !p.is_empty())
+        .unwrap_or("no patient id");
+    let mut h = Html::new(48 * 1024 + diary.entries.len() * 400);
+    h.tag("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .tag("<title>Diagnostic block report – ")
+        .text(patient)
+        .tag("</title>\n<style>")
+        .tag(CSS);
+    // Built from escaped parts only (see `css_string`).
+    h.0.push_str(&page_css(patient, options));
+    h.tag("</style>\n</head>\n<body>\n<header>\n<h1>Diagnostic block report</h1>\n<dl class=\"facts\">\n")
+        .tag("<dt>Patient</dt><dd>")
+        .bdi(patient)
+        .tag("</dd>\n<dt>Diary</dt><dd><code>")
+        .bdi(file)
+        .tag("</code></dd>\n<dt>Blocks</dt><dd>")
+        .num(evaluation.blocks.len())
+        .tag("</dd>\n<dt>Entries</dt><dd>")
+        .num(diary.entries.len())
+        .tag(" (")
+        .num(diary.entries.iter().filter(|e| e.is_retracted()).count())
+        .tag(" retracted)</dd>\n<dt>Generated</dt><dd>")
+        .text(generated)
+        .tag("</dd>\n</dl>\n</header>\n");
 
-    summary(&mut out, evaluation);
+    summary(&mut h, evaluation);
     for block in &evaluation.blocks {
-        block_section(&mut out, block, diary, evaluation);
+        block_section(&mut h, block, diary, evaluation, patient);
     }
-    protocol(&mut out, evaluation);
-    diary_section(&mut out, diary);
+    payer_section(&mut h, evaluation, diary);
+    protocol(&mut h, evaluation);
+    diary_section(&mut h, diary, patient);
 
-    out.push_str(&format!(
-        "<footer>Generated by paindiary {} from the diary above. Relief is computed with <code>{FORMULA}</code>. \
-This report supports, and does not replace, clinical judgement.</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    out
+    h.tag("<footer>Generated by paindiary ")
+        .text(env!("CARGO_PKG_VERSION"))
+        .tag(" from the diary above. Relief is computed with <code>")
+        .text(FORMULA)
+        .tag("</code>. This report supports, and does not replace, clinical judgement.</footer>\n</body>\n</html>\n");
+    h.0
 }
 
-fn summary(out: &mut String, evaluation: &Evaluation) {
+fn summary(h: &mut Html, evaluation: &Evaluation) {
     let latest = evaluation.latest();
-    out.push_str("<section class=\"summary\">\n<h2>Result and next step</h2>\n");
-    out.push_str(&format!(
-        "<p>Latest block <strong>{}</strong> ({}): {}</p>\n",
-        escape(&latest.id),
-        display_time(&latest.at),
-        class_span(latest.classification)
-    ));
-    out.push_str(&format!(
-        "<p class=\"step\">Next step: {} <code>{}</code> <span class=\"muted\">[{}]</span></p>\n",
-        evaluation.next_step.describe(),
-        evaluation.next_step.as_str(),
-        evaluation.next_step_reason.as_str()
-    ));
-    out.push_str(&format!(
-        "<p>{}</p>\n</section>\n",
-        escape(&evaluation.rationale)
-    ));
+    h.tag("<section class=\"summary\">\n<h2>Result and next step</h2>\n<p>Latest block <strong>")
+        .bdi(&latest.id)
+        .tag("</strong> (")
+        .text(&display_time(&latest.at))
+        .tag("): ");
+    class_span(h, latest.classification);
+    h.tag("</p>\n<p class=\"step\">Next step: ")
+        .prose(evaluation.next_step.describe())
+        .tag(" <code>")
+        .text(evaluation.next_step.as_str())
+        .tag("</code> <span class=\"muted\">[")
+        .text(evaluation.next_step_reason.as_str())
+        .tag("]</span></p>\n<p>")
+        .prose(&evaluation.rationale)
+        .tag("</p>\n</section>\n");
 }
 
-fn protocol(out: &mut String, evaluation: &Evaluation) {
+fn protocol(h: &mut Html, evaluation: &Evaluation) {
     let p = &evaluation.protocol;
-    out.push_str(&format!(
-        "<section class=\"protocol\">\n<h2>Protocol <code>{}</code></h2>\n<p>{}.</p>\n",
-        p.name, p.summary
-    ));
-    out.push_str("<table class=\"params\">\n<thead><tr><th>parameter</th><th>value</th></tr></thead>\n<tbody>\n");
+    h.tag("<section class=\"protocol\">\n<h2>Protocol <code>")
+        .text(p.name)
+        .tag("</code></h2>\n<p class=\"keep-next\">")
+        .prose(p.summary)
+        .tag(".</p>\n<table class=\"params\">\n<colgroup><col style=\"width:65%\"><col style=\"width:35%\"></colgroup>\n")
+        .tag("<thead><tr><th>parameter</th><th>value</th></tr></thead>\n<tbody>\n");
     let rows: [(&str, String); 11] = [
         (
             "relief threshold T",
-            format!("{} %", fmt_pct(p.threshold_pct)),
+            format!("{}\u{a0}%", fmt_pct(p.threshold_pct)),
         ),
-        ("partial floor P", format!("{} %", fmt_pct(p.partial_pct))),
+        (
+            "partial floor P",
+            format!("{}\u{a0}%", fmt_pct(p.partial_pct)),
+        ),
         ("positive blocks required", p.blocks_required.to_string()),
         (
             "provocation required",
@@ -199,7 +383,7 @@ fn protocol(out: &mut String, evaluation: &Evaluation) {
         (
             "minimum interval between blocks",
             p.min_interval_days
-                .map_or("–".into(), |d| format!("{d} days")),
+                .map_or("–".into(), |d| format!("{d}\u{a0}days")),
         ),
         ("post-block window", hours(p.window_minutes)),
         ("baseline window", hours(p.baseline_window_minutes)),
@@ -217,160 +401,328 @@ fn protocol(out: &mut String, evaluation: &Evaluation) {
         ),
     ];
     for (name, value) in rows {
-        out.push_str(&format!("<tr><td>{name}</td><td>{value}</td></tr>\n"));
+        h.tag("<tr><td>")
+            .text(name)
+            .tag("</td><td>")
+            .text(&value)
+            .tag("</td></tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
-    out.push_str(&format!(
-        "<p><strong>Source:</strong> {}</p>\n",
-        escape(p.source)
-    ));
-    out.push_str(&format!(
-        "<p><strong>Formula:</strong> <code>{FORMULA}</code>; relief counts when it is at least T. \
-The threshold line of each chart is the score giving relief T: <code>baseline × (1 − T/100)</code>.</p>\n</section>\n"
-    ));
+    h.tag("</tbody>\n</table>\n<p><strong>Source:</strong> ")
+        .prose(p.source)
+        .tag("</p>\n<p><strong>Formula:</strong> <code>")
+        .text(FORMULA)
+        .tag("</code>; relief counts when it is at least T. The threshold line of each chart is the score giving relief T: <code>baseline × (1 − T/100)</code>.</p>\n</section>\n");
 }
 
-fn procedure_facts(p: &Procedure) -> String {
-    let mut out = String::new();
-    out.push_str(&format!("<dt>Kind</dt><dd>{}</dd>\n", p.kind.as_str()));
-    let mut site: Vec<String> = Vec::new();
-    if let Some(r) = &p.region {
-        site.push(escape(r));
+/// `lumbar · L4-L5, L5-S1 · bilateral`, each diary text isolated; `–` when none is recorded.
+fn site(h: &mut Html, p: &Procedure) {
+    let mut first = true;
+    let mut sep = |h: &mut Html| {
+        if !std::mem::take(&mut first) {
+            h.tag(" · ");
+        }
+    };
+    if let Some(r) = p.region.as_deref().filter(|r| !r.is_empty()) {
+        sep(h);
+        h.bdi(r);
     }
     if !p.levels.is_empty() {
-        site.push(escape(&p.levels.join(", ")));
+        sep(h);
+        for (i, level) in p.levels.iter().enumerate() {
+            if i > 0 {
+                h.tag(", ");
+            }
+            h.bdi(level);
+        }
     }
     if let Some(s) = p.side {
-        site.push(s.as_str().into());
+        sep(h);
+        h.text(s.as_str());
     }
-    if !site.is_empty() {
-        out.push_str(&format!("<dt>Site</dt><dd>{}</dd>\n", site.join(" · ")));
+    if first {
+        h.tag("–");
     }
-    out.push_str(&format!(
-        "<dt>Agent</dt><dd>{}{}</dd>\n<dt>Sedation</dt><dd>{}</dd>\n",
-        p.anesthetic.map_or("–", |a| a.as_str()),
-        if p.steroid { " with steroid" } else { "" },
-        p.sedation.as_str()
-    ));
+}
+
+fn agent(h: &mut Html, p: &Procedure) {
+    h.text(p.anesthetic.map_or("–", |a| a.as_str()));
+    if p.steroid {
+        h.tag(" with steroid");
+    }
+}
+
+fn procedure_facts(h: &mut Html, p: &Procedure) {
+    h.tag("<dt>Kind</dt><dd>")
+        .text(p.kind.as_str())
+        .tag("</dd>\n<dt>Site</dt><dd>");
+    site(h, p);
+    h.tag("</dd>\n<dt>Agent</dt><dd>");
+    agent(h, p);
+    h.tag("</dd>\n<dt>Sedation</dt><dd>")
+        .text(p.sedation.as_str())
+        .tag("</dd>\n");
     if let Some(n) = p.note.as_ref().filter(|n| !n.trim().is_empty()) {
-        out.push_str(&format!("<dt>Note</dt><dd>{}</dd>\n", escape(n)));
+        h.tag("<dt>Note</dt><dd>").bdi(n).tag("</dd>\n");
     }
-    out
 }
 
-fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) {
-    let id = escape(&b.id);
-    out.push_str(&format!(
-        "<section class=\"block\" id=\"block-{}\">\n<h2>Block {id} — {} — {}</h2>\n",
-        b.procedure,
-        b.anesthetic.as_str(),
-        class_span(b.classification)
-    ));
-    out.push_str(&format!(
-        "<div class=\"columns\">\n<div>\n<h3>Procedure</h3>\n<dl class=\"facts\">\n<dt>Time</dt><dd>{}</dd>\n",
-        display_time(&b.at)
-    ));
-    if let Some(p) = diary.procedures.get(b.procedure) {
-        out.push_str(&procedure_facts(p));
+fn codes<'a>(h: &mut Html, items: impl Iterator<Item = (&'a str, &'a str)>) {
+    let mut any = false;
+    for (code, text) in items {
+        if !any {
+            h.tag("<ul class=\"codes\">");
+            any = true;
+        }
+        h.tag("<li><code>")
+            .text(code)
+            .tag("</code>: ")
+            .prose(text)
+            .tag("</li>");
     }
-    let baseline = match b.baseline {
-        Some(v) => format!(
-            "{:.1} (mean of {} reading{})",
-            round1(v),
-            b.baseline_readings,
-            if b.baseline_readings == 1 { "" } else { "s" }
-        ),
-        None => "no baseline (no reading in the baseline window)".into(),
-    };
-    out.push_str(&format!(
-        "</dl>\n</div>\n<div>\n<h3>Evaluation</h3>\n<dl class=\"facts\">\n<dt>Baseline</dt><dd>{baseline}</dd>\n"
-    ));
-    out.push_str(&format!(
-        "<dt>Post readings</dt><dd>{} in the {} window</dd>\n",
-        b.post_readings,
-        hours(evaluation.protocol.window_minutes)
-    ));
-    let peak_at = b
-        .peak_at
-        .as_ref()
-        .map_or(String::new(), |t| format!(" at {}", display_time(t)));
-    out.push_str(&format!(
-        "<dt>Peak relief</dt><dd>{}{peak_at}</dd>\n",
-        display_pct(b.peak_relief_pct)
-    ));
-    out.push_str(&format!(
-        "<dt>Sustained</dt><dd>{}</dd>\n",
-        b.sustained_readings.map_or("–".into(), |n| format!(
-            "{n} consecutive reading{} with relief ≥ {} %",
-            if n == 1 { "" } else { "s" },
-            fmt_pct(evaluation.protocol.threshold_pct)
-        ))
-    ));
-    let duration = match (b.relief_duration_minutes, b.relief_ongoing) {
-        (Some(m), Some(true)) => format!(
-            "{} and ongoing (no later reading shows the pain back)",
-            format_minutes(m)
-        ),
-        (Some(m), _) => format_minutes(m),
-        (None, _) => "–".into(),
-    };
-    out.push_str(&format!("<dt>Relief duration</dt><dd>{duration}</dd>\n"));
-    out.push_str(&format!(
-        "<dt>Classification</dt><dd>{}</dd>\n",
-        class_span(b.classification)
-    ));
-    let codes = |items: Vec<(&str, &str)>| -> String {
-        if items.is_empty() {
-            return "none".into();
-        }
-        let mut s = String::from("<ul class=\"codes\">");
-        for (code, text) in items {
-            s.push_str(&format!("<li><code>{code}</code>: {text}</li>"));
-        }
-        s.push_str("</ul>");
-        s
-    };
-    out.push_str(&format!(
-        "<dt>Reasons</dt><dd>{}</dd>\n<dt>Flags</dt><dd>{}</dd>\n</dl>\n</div>\n</div>\n",
-        codes(
-            b.reasons
-                .iter()
-                .map(|r| (r.as_str(), r.describe()))
-                .collect()
-        ),
-        codes(b.flags.iter().map(|f| (f.as_str(), f.describe())).collect()),
-    ));
-    out.push_str(&format!(
-        "<figure>\n{}<figcaption>Pain scores around block {id}: time since the block (x), score 0–10 (y).</figcaption>\n</figure>\n",
-        svg_chart(b, diary, evaluation)
-    ));
-    readings_table(out, b, diary);
-    out.push_str("</section>\n");
+    if any {
+        h.tag("</ul>");
+    } else {
+        h.tag("none");
+    }
 }
 
-fn readings_table(out: &mut String, b: &BlockEvaluation, diary: &Diary) {
-    out.push_str("<h3>Readings</h3>\n<table class=\"readings\">\n<thead><tr><th>entry</th><th>time</th><th class=\"num\">since block</th><th class=\"num\">score</th><th class=\"num\">relief</th><th>role</th><th>activity</th><th>medication</th><th class=\"num\">patient relief</th></tr></thead>\n<tbody>\n");
+/// The next procedure (not retracted, any kind) after the block, if any.
+fn next_procedure<'a>(diary: &'a Diary, b: &BlockEvaluation) -> Option<&'a Procedure> {
     let at = b.at.instant();
-    let row = |out: &mut String, e: &Entry, minutes: i64, relief: String, role: &str, run: bool| {
-        out.push_str(&format!(
-            "<tr{}><td>{}</td><td class=\"t\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{relief}</td><td>{role}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
-            if run { " class=\"run\"" } else { "" },
-            escape(&e.id),
-            display_time(&e.at),
-            format_minutes(minutes),
-            score(e.score),
-            opt(&e.activity),
-            opt(&e.medication),
-            e.relief.map_or(String::new(), |r| format!("{} %", fmt_pct(r))),
-        ));
-    };
+    diary
+        .procedures
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i != b.procedure && !p.is_retracted())
+        .filter(|(i, p)| {
+            let t = p.at.instant();
+            t > at || (t == at && *i > b.procedure)
+        })
+        .min_by_key(|(i, p)| (p.at.instant(), *i))
+        .map(|(_, p)| p)
+}
+
+/// The end of the block's evaluation window.
+// TODO(v2 engine): use `BlockEvaluation.window_closes_at` once the engine reports it; until
+// then the window end is the block time plus the protocol's window, as the engine uses it.
+fn window_end_minutes(evaluation: &Evaluation) -> i64 {
+    evaluation.protocol.window_minutes
+}
+
+/// Entries (not retracted) after the window and before the next procedure that the engine did
+/// not list as readings of the block: the return of pain, shown on the chart and in the table.
+fn after_window<'a>(
+    diary: &'a Diary,
+    b: &BlockEvaluation,
+    evaluation: &Evaluation,
+) -> Vec<(usize, &'a Entry)> {
+    let window_end = b.at.instant() + i128::from(window_end_minutes(evaluation)) * 60_000_000_000;
+    let until = next_procedure(diary, b).map(|p| p.at.instant());
+    let listed: std::collections::HashSet<usize> = b.readings.iter().map(|r| r.entry).collect();
+    diary
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| {
+            let t = e.at.instant();
+            !e.is_retracted()
+                && t > window_end
+                && until.is_none_or(|u| t < u)
+                && !listed.contains(i)
+        })
+        .collect()
+}
+
+fn block_section(
+    h: &mut Html,
+    b: &BlockEvaluation,
+    diary: &Diary,
+    evaluation: &Evaluation,
+    patient: &str,
+) {
+    h.tag("<section class=\"block\" id=\"block-")
+        .num(b.procedure)
+        .tag("\">\n<h2>Block ")
+        .bdi(&b.id)
+        .tag(" — ")
+        .text(b.anesthetic.as_str())
+        .tag(" — ");
+    class_span(h, b.classification);
+    h.tag("</h2>\n<div class=\"columns\">\n<div>\n<h3>Procedure</h3>\n<dl class=\"facts\">\n<dt>Time</dt><dd>")
+        .text(&display_time(&b.at))
+        .tag("</dd>\n");
+    if let Some(p) = diary.procedures.get(b.procedure) {
+        procedure_facts(h, p);
+    }
+    h.tag("</dl>\n</div>\n<div>\n<h3>Evaluation</h3>\n<dl class=\"facts\">\n<dt>Baseline</dt><dd>");
+    match b.baseline {
+        Some(v) => {
+            h.text(&format!("{:.1}", round1(v)))
+                .tag(" (mean of ")
+                .num(b.baseline_readings)
+                .tag(if b.baseline_readings == 1 {
+                    " reading)"
+                } else {
+                    " readings)"
+                });
+        }
+        None => {
+            h.tag("no baseline (no reading in the baseline window)");
+        }
+    }
+    h.tag("</dd>\n<dt>Post readings</dt><dd>")
+        .num(b.post_readings)
+        .tag(" in the ")
+        .text(&hours(evaluation.protocol.window_minutes))
+        .tag(" window</dd>\n<dt>Peak relief</dt><dd>")
+        .pct(b.peak_relief_pct);
+    if let Some(t) = &b.peak_at {
+        h.tag(" at ").text(&display_time(t));
+    }
+    h.tag("</dd>\n<dt>Sustained</dt><dd>");
+    match b.sustained_readings {
+        Some(n) => {
+            h.num(n)
+                .tag(if n == 1 {
+                    " consecutive reading"
+                } else {
+                    " consecutive readings"
+                })
+                .tag(" with relief ≥\u{a0}")
+                .text(&fmt_pct(evaluation.protocol.threshold_pct))
+                .tag("\u{a0}%");
+        }
+        None => {
+            h.tag("–");
+        }
+    }
+    h.tag("</dd>\n<dt>Relief duration</dt><dd>");
+    match (b.relief_duration_minutes, b.relief_ongoing) {
+        (Some(m), Some(true)) => {
+            h.text(&format_minutes(m))
+                .tag(" and ongoing (no later reading shows the pain back)");
+        }
+        (Some(m), _) => {
+            h.text(&format_minutes(m));
+        }
+        (None, _) => {
+            h.tag("–");
+        }
+    }
+    h.tag("</dd>\n<dt>Classification</dt><dd>");
+    class_span(h, b.classification);
+    h.tag("</dd>\n<dt>Reasons</dt><dd>");
+    codes(h, b.reasons.iter().map(|r| (r.as_str(), r.describe())));
+    h.tag("</dd>\n<dt>Flags</dt><dd>");
+    codes(h, b.flags.iter().map(|f| (f.as_str(), f.describe())));
+    h.tag("</dd>\n</dl>\n</div>\n</div>\n");
+    let after = after_window(diary, b, evaluation);
+    h.tag("<figure>\n");
+    svg_chart(h, b, diary, evaluation, &after);
+    h.tag("<figcaption>Pain scores around block ")
+        .bdi(&b.id)
+        .tag(": time since the block (x), score 0–10 (y); the window ends at ")
+        .text(&hours(window_end_minutes(evaluation)))
+        .tag(
+            ", later readings up to the next procedure are drawn hollow.</figcaption>\n</figure>\n",
+        );
+    readings_table(h, b, diary, &after, patient);
+    h.tag("</section>\n");
+}
+
+/// Rows of a long table in three groups, so that print never leaves a page with one or two
+/// stray rows: the first and last rows are kept together (`tbody.keep`).
+fn row_groups(rows: usize) -> [std::ops::Range<usize>; 3] {
+    const KEEP: usize = 3;
+    if rows <= 2 * KEEP {
+        [0..rows, rows..rows, rows..rows]
+    } else {
+        [0..KEEP, KEEP..rows - KEEP, rows - KEEP..rows]
+    }
+}
+
+/// A table body from `rows` already rendered, grouped by [`row_groups`].
+fn tbodies(h: &mut Html, rows: &[String]) {
+    let [head, middle, tail] = row_groups(rows.len());
+    for (range, keep) in [(head, true), (middle, false), (tail, true)] {
+        if range.is_empty() {
+            continue;
+        }
+        h.tag(if keep {
+            "<tbody class=\"keep\">\n"
+        } else {
+            "<tbody>\n"
+        });
+        for row in &rows[range] {
+            // Each row was built by an `Html` (escaped by construction).
+            h.0.push_str(row);
+        }
+        h.tag("</tbody>\n");
+    }
+}
+
+/// The context row of a table's head, printed on every page the table continues on.
+fn context_row(h: &mut Html, columns: usize, patient: &str, what: &str, id: Option<&str>) {
+    h.tag("<tr class=\"ctx\"><th colspan=\"")
+        .num(columns)
+        .tag("\">Patient ")
+        .bdi(patient)
+        .tag(" · ")
+        .text(what);
+    if let Some(id) = id {
+        h.tag(" ").bdi(id);
+    }
+    h.tag("</th></tr>\n");
+}
+
+fn readings_table(
+    h: &mut Html,
+    b: &BlockEvaluation,
+    diary: &Diary,
+    after: &[(usize, &Entry)],
+    patient: &str,
+) {
+    h.tag("<h3 class=\"keep-next\">Readings</h3>\n<table class=\"readings cards\">\n")
+        .tag("<colgroup><col style=\"width:7%\"><col style=\"width:14%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:9%\"><col style=\"width:11%\"><col style=\"width:16%\"><col style=\"width:15%\"><col style=\"width:12%\"></colgroup>\n<thead>\n");
+    context_row(h, 9, patient, "readings of block", Some(&b.id));
+    h.tag("<tr><th>entry</th><th>time</th><th class=\"num\">since block</th><th class=\"num\">score</th><th class=\"num\">relief</th><th>role</th><th>activity</th><th>medication</th><th class=\"num\">patient relief</th></tr>\n</thead>\n");
+    let mut rows = Vec::new();
+    let row =
+        |e: &Entry, minutes: i64, relief: Option<Option<f64>>, role: &str, class: &'static str| {
+            let mut r = Html::new(512);
+            r.tag("<tr")
+                .tag(class)
+                .tag("><td data-label=\"entry\">")
+                .bdi(&e.id)
+                .tag("</td><td data-label=\"time\">")
+                .text(&display_time(&e.at))
+                .tag("</td><td data-label=\"since block\" class=\"num\">")
+                .text(&format_minutes(minutes))
+                .tag("</td><td data-label=\"score\" class=\"num\">")
+                .text(&score(e.score))
+                .tag("</td><td data-label=\"relief\" class=\"num\">");
+            if let Some(relief) = relief {
+                r.pct(relief);
+            }
+            r.tag("</td><td data-label=\"role\">")
+                .text(role)
+                .tag("</td><td data-label=\"activity\">")
+                .opt(&e.activity)
+                .tag("</td><td data-label=\"medication\">")
+                .opt(&e.medication)
+                .tag("</td><td data-label=\"patient relief\" class=\"num\">");
+            if let Some(p) = e.relief {
+                r.text(&format!("{}\u{a0}%", fmt_pct(p)));
+            }
+            r.tag("</td></tr>\n");
+            r.0
+        };
     for e in b
         .baseline_entries
         .iter()
         .filter_map(|&i| diary.entries.get(i))
     {
-        let minutes = (e.at.instant() - at).div_euclid(60_000_000_000) as i64;
-        row(out, e, minutes, "–".into(), "baseline", false);
+        rows.push(row(e, minutes_between(&b.at, &e.at), None, "baseline", ""));
     }
     for r in &b.readings {
         let Some(e) = diary.entries.get(r.entry) else {
@@ -381,102 +733,265 @@ fn readings_table(out: &mut String, b: &BlockEvaluation, diary: &Diary) {
             (true, false) => "post-block",
             (false, _) => "run, after the window",
         };
-        row(
-            out,
+        let class = if r.in_run { " class=\"run\"" } else { "" };
+        rows.push(row(
             e,
             r.minutes_after_block,
-            display_pct(r.relief_pct),
+            Some(r.relief_pct),
             role,
-            r.in_run,
-        );
+            class,
+        ));
     }
-    if b.baseline_entries.is_empty() && b.readings.is_empty() {
-        out.push_str("<tr><td colspan=\"9\">no reading around this block</td></tr>\n");
+    for (_, e) in after {
+        rows.push(row(
+            e,
+            minutes_between(&b.at, &e.at),
+            None,
+            "after the window",
+            " class=\"after\"",
+        ));
     }
-    out.push_str("</tbody>\n</table>\n");
+    if rows.is_empty() {
+        rows.push("<tr><td colspan=\"9\">no reading around this block</td></tr>\n".into());
+    }
+    tbodies(h, &rows);
+    h.tag("</table>\n");
 }
 
-/// Geometry of the SVG chart (user units; the chart scales to the page width).
-const SVG_W: f64 = 720.0;
-const SVG_H: f64 = 304.0;
+// ---------------------------------------------------------------------------------------
+// The chart.
+
+// Geometry of the SVG chart in user units (the viewBox is 720 × 320; the chart scales to the
+// page width).
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 610.0;
-const TOP: f64 = 18.0;
-const BOTTOM: f64 = 238.0;
+const TOP: f64 = 22.0;
+const BOTTOM: f64 = 236.0;
+/// Share of the plot width for the readings after the window when their span is long.
+const AFTER_SHARE: f64 = 0.3;
 
-fn y_of(score: f64) -> f64 {
-    BOTTOM - score.clamp(0.0, 10.0) / 10.0 * (BOTTOM - TOP)
+/// What a point on the chart is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PointKind {
+    Baseline,
+    PostBlock,
+    InRun,
+    AfterWindow,
 }
 
-/// The inline SVG chart of one block: scores over time, the baseline and threshold lines, the
-/// block, and the relief run shaded (from the engine's `in_run` readings).
-fn svg_chart(b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) -> String {
-    let at = b.at.instant();
-    // (minutes, score, kind, tooltip): 0 baseline reading, 1 reading, 2 reading in the run.
-    let mut points: Vec<(f64, f64, u8, String)> = Vec::new();
+/// One reading on the chart.
+struct ChartPoint {
+    /// Minutes since the block.
+    minutes: f64,
+    score: f64,
+    kind: PointKind,
+    /// The tooltip (plain text; escaped when written).
+    tip: String,
+}
+
+/// The x axis: minutes since the block to user units. The window (and the baseline before it)
+/// is linear; readings after the window get their own, compressed scale when their span is
+/// longer than the window's part.
+struct XAxis {
+    first: f64,
+    window_end: f64,
+    last: f64,
+    /// x where the window ends.
+    split: f64,
+}
+
+impl XAxis {
+    const LO: f64 = LEFT + 10.0;
+    const HI: f64 = RIGHT - 10.0;
+
+    fn new(first: f64, window_end: f64, last: f64) -> XAxis {
+        let (lo, hi) = (Self::LO, Self::HI);
+        let before = (window_end - first).max(1.0);
+        let after = (last - window_end).max(0.0);
+        let split = if after <= 0.0 {
+            hi
+        } else if after <= before * AFTER_SHARE / (1.0 - AFTER_SHARE) {
+            // One linear scale for everything.
+            lo + before / (before + after) * (hi - lo)
+        } else {
+            hi - AFTER_SHARE * (hi - lo)
+        };
+        XAxis {
+            first,
+            window_end,
+            last,
+            split,
+        }
+    }
+
+    fn x(&self, m: f64) -> f64 {
+        if m <= self.window_end || self.last <= self.window_end {
+            let span = (self.window_end - self.first).max(1.0);
+            Self::LO + (m - self.first) / span * (self.split - Self::LO)
+        } else {
+            let span = (self.last - self.window_end).max(1.0);
+            self.split + (m - self.window_end) / span * (Self::HI - self.split)
+        }
+    }
+
+    /// True when the part after the window has a scale of its own.
+    fn compressed(&self) -> bool {
+        let before = (self.window_end - self.first).max(1.0);
+        let after = self.last - self.window_end;
+        after > before * AFTER_SHARE / (1.0 - AFTER_SHARE)
+    }
+}
+
+fn y_of(v: f64) -> f64 {
+    BOTTOM - v.clamp(0.0, 10.0) / 10.0 * (BOTTOM - TOP)
+}
+
+/// Tick spacing in minutes for a span: at most about six ticks.
+fn tick_step(span: f64) -> f64 {
+    const STEPS: [f64; 16] = [
+        5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 240.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0,
+        10080.0, 20160.0, 43200.0,
+    ];
+    STEPS
+        .iter()
+        .copied()
+        .find(|s| span / s <= 6.0)
+        .unwrap_or_else(|| (span / 6.0 / 1440.0).ceil() * 1440.0)
+}
+
+fn line(
+    h: &mut Html,
+    class: &'static str,
+    (x1, y1): (f64, f64),
+    (x2, y2): (f64, f64),
+    style: &'static str,
+) {
+    h.tag("<line class=\"")
+        .tag(class)
+        .tag("\" x1=\"")
+        .num(x1)
+        .tag("\" y1=\"")
+        .num(y1)
+        .tag("\" x2=\"")
+        .num(x2)
+        .tag("\" y2=\"")
+        .num(y2)
+        .tag("\" ")
+        .tag(style)
+        .tag("/>\n");
+}
+
+fn label(h: &mut Html, (x, y): (f64, f64), style: &'static str, text: &str) {
+    h.tag("<text x=\"")
+        .num(x)
+        .tag("\" y=\"")
+        .num(y)
+        .tag("\" ")
+        .tag(style)
+        .tag(">")
+        .text(text)
+        .tag("</text>\n");
+}
+
+fn svg_chart(
+    h: &mut Html,
+    b: &BlockEvaluation,
+    diary: &Diary,
+    evaluation: &Evaluation,
+    after: &[(usize, &Entry)],
+) {
+    let mut points: Vec<ChartPoint> = Vec::new();
     for e in b
         .baseline_entries
         .iter()
         .filter_map(|&i| diary.entries.get(i))
     {
-        let m = (e.at.instant() - at).div_euclid(60_000_000_000) as f64;
-        points.push((
-            m,
-            e.score,
-            0,
-            format!(
+        points.push(ChartPoint {
+            minutes: minutes_between(&b.at, &e.at) as f64,
+            score: e.score,
+            kind: PointKind::Baseline,
+            tip: format!(
                 "{} {} baseline reading: score {}",
-                escape(&e.id),
+                e.id,
                 display_time(&e.at),
                 score(e.score)
             ),
-        ));
+        });
     }
     for r in &b.readings {
         let Some(e) = diary.entries.get(r.entry) else {
             continue;
         };
-        points.push((
-            r.minutes_after_block as f64,
-            r.score,
-            if r.in_run { 2 } else { 1 },
-            format!(
+        points.push(ChartPoint {
+            minutes: r.minutes_after_block as f64,
+            score: r.score,
+            kind: if r.in_run {
+                PointKind::InRun
+            } else {
+                PointKind::PostBlock
+            },
+            tip: format!(
                 "{} {} (+{}): score {}, relief {}",
-                escape(&e.id),
+                e.id,
                 display_time(&e.at),
                 format_minutes(r.minutes_after_block),
                 score(r.score),
-                display_pct(r.relief_pct)
+                display_pct(r.relief_pct).replace(' ', "\u{a0}")
             ),
-        ));
+        });
     }
-    let first = points.iter().map(|p| p.0).fold(0.0_f64, f64::min);
-    let mut last = points.iter().map(|p| p.0).fold(0.0_f64, f64::max);
-    if last - first <= 0.0 {
-        last = first + evaluation.protocol.window_minutes.max(1) as f64;
+    for (_, e) in after {
+        let m = minutes_between(&b.at, &e.at);
+        points.push(ChartPoint {
+            minutes: m as f64,
+            score: e.score,
+            kind: PointKind::AfterWindow,
+            tip: format!(
+                "{} {} (+{}) after the window: score {}",
+                e.id,
+                display_time(&e.at),
+                format_minutes(m),
+                score(e.score)
+            ),
+        });
     }
-    let span = last - first;
-    let (x_lo, x_hi) = (LEFT + 10.0, RIGHT - 10.0);
-    let x_of = |m: f64| x_lo + (m - first) / span * (x_hi - x_lo);
+    points.sort_by(|a, b| a.minutes.total_cmp(&b.minutes));
+    let window_end = window_end_minutes(evaluation) as f64;
+    let first = points.iter().map(|p| p.minutes).fold(0.0_f64, f64::min);
+    let last = points.iter().map(|p| p.minutes).fold(window_end, f64::max);
+    let axis = XAxis::new(first, window_end, last);
 
-    let mut s = String::with_capacity(8 * 1024);
     // No xmlns: the HTML parser puts inline <svg> in the SVG namespace, and the report then
     // holds no URL at all.
-    s.push_str(&format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {SVG_W} {SVG_H}\" role=\"img\" aria-label=\"Pain scores around block {}\">\n",
-        escape(&b.id)
-    ));
-    s.push_str(&format!(
-        "<rect x=\"{LEFT}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#fff\" stroke=\"#999\"/>\n",
-        RIGHT - LEFT,
-        BOTTOM - TOP
-    ));
+    h.tag("<svg class=\"chart\" viewBox=\"0 0 720 320\" role=\"img\" aria-label=\"Pain scores around block ")
+        .text(&b.id)
+        .tag("\">\n<rect x=\"")
+        .num(LEFT)
+        .tag("\" y=\"")
+        .num(TOP)
+        .tag("\" width=\"")
+        .num(RIGHT - LEFT)
+        .tag("\" height=\"")
+        .num(BOTTOM - TOP)
+        .tag("\" fill=\"#fff\" stroke=\"#999\"/>\n");
+    // The part after the window, shaded grey.
+    if last > window_end {
+        h.tag("<rect class=\"after-window\" x=\"")
+            .num(axis.x(window_end))
+            .tag("\" y=\"")
+            .num(TOP)
+            .tag("\" width=\"")
+            .num(RIGHT - axis.x(window_end))
+            .tag("\" height=\"")
+            .num(BOTTOM - TOP)
+            .tag("\" fill=\"#f3f4f6\"/>\n");
+    }
     // The relief run, shaded between its first and last reading.
     let run: Vec<f64> = b
         .readings
         .iter()
         .filter(|r| r.in_run)
-        .map(|r| x_of(r.minutes_after_block as f64))
+        .map(|r| axis.x(r.minutes_after_block as f64))
         .collect();
     if let (Some(&a), Some(&z)) = (run.first(), run.last()) {
         let (a, z) = if z - a < 6.0 {
@@ -484,293 +999,531 @@ fn svg_chart(b: &BlockEvaluation, diary: &Diary, evaluation: &Evaluation) -> Str
         } else {
             (a, z)
         };
-        s.push_str(&format!(
-            "<rect class=\"run\" x=\"{a:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#22c55e\" fill-opacity=\"0.16\"/>\n\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#15803d\" text-anchor=\"middle\">relief run</text>\n",
-            z - a,
-            BOTTOM - TOP,
-            (a + z) / 2.0,
-            TOP + 12.0
-        ));
+        h.tag("<rect class=\"run\" x=\"")
+            .num(a)
+            .tag("\" y=\"")
+            .num(TOP)
+            .tag("\" width=\"")
+            .num(z - a)
+            .tag("\" height=\"")
+            .num(BOTTOM - TOP)
+            .tag("\" fill=\"#22c55e\" fill-opacity=\"0.16\"/>\n");
+        label(
+            h,
+            ((a + z) / 2.0, TOP + 12.0),
+            "font-size=\"11\" fill=\"#15803d\" text-anchor=\"middle\"",
+            "relief run",
+        );
     }
     // Grid and y axis.
     for v in 0..=10 {
         let y = y_of(f64::from(v));
-        s.push_str(&format!(
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{RIGHT}\" y2=\"{y:.1}\" stroke=\"#e5e5e5\" stroke-width=\"1\"/>\n"
-        ));
+        line(
+            h,
+            "grid",
+            (LEFT, y),
+            (RIGHT, y),
+            "stroke=\"#e5e5e5\" stroke-width=\"1\"",
+        );
         if v % 2 == 0 {
-            s.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#333\">{v}</text>\n",
-                LEFT - 6.0,
-                y + 4.0
-            ));
+            label(
+                h,
+                (LEFT - 6.0, y + 4.0),
+                "font-size=\"11\" text-anchor=\"end\" fill=\"#333\"",
+                &v.to_string(),
+            );
         }
     }
-    s.push_str(&format!(
-        "<text x=\"12\" y=\"{:.1}\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">pain score</text>\n",
-        (TOP + BOTTOM) / 2.0,
-        (TOP + BOTTOM) / 2.0
-    ));
-    // X axis ticks and labels.
-    let step = tick_step(span);
-    let mut k = (first / step).ceil() as i64;
+    h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
+    // X axis ticks and labels: the window part, then the part after it.
     let mut last_label = f64::NEG_INFINITY;
-    while (k as f64) * step <= last + 1e-9 {
-        let m = k as f64 * step;
-        let x = x_of(m);
-        s.push_str(&format!(
-            "<line x1=\"{x:.1}\" y1=\"{BOTTOM}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#666\"/>\n",
-            BOTTOM + 5.0
-        ));
-        if x - last_label > 34.0 {
-            let label = if k == 0 {
-                "0".to_string()
-            } else {
-                format_minutes(m as i64)
-            };
-            s.push_str(&format!(
-                "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{label}</text>\n",
-                BOTTOM + 18.0
-            ));
-            last_label = x;
+    let mut ticks = |h: &mut Html, from: f64, to: f64| {
+        let step = tick_step(to - from);
+        let mut k = (from / step).ceil() as i64;
+        while (k as f64) * step <= to + 1e-9 {
+            let m = k as f64 * step;
+            let x = axis.x(m);
+            line(h, "tick", (x, BOTTOM), (x, BOTTOM + 5.0), "stroke=\"#666\"");
+            if x - last_label > 40.0 {
+                let text = if k == 0 {
+                    "0".to_string()
+                } else {
+                    format_minutes(m as i64)
+                };
+                label(
+                    h,
+                    (x, BOTTOM + 18.0),
+                    "font-size=\"11\" text-anchor=\"middle\" fill=\"#333\"",
+                    &text,
+                );
+                last_label = x;
+            }
+            k += 1;
         }
-        k += 1;
+    };
+    ticks(h, first, window_end);
+    if axis.compressed() {
+        ticks(h, window_end, last);
     }
-    s.push_str(&format!(
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">time since the block</text>\n",
-        (LEFT + RIGHT) / 2.0,
-        BOTTOM + 34.0
-    ));
+    label(
+        h,
+        ((LEFT + RIGHT) / 2.0, BOTTOM + 34.0),
+        "font-size=\"11\" text-anchor=\"middle\" fill=\"#333\"",
+        if axis.compressed() {
+            "time since the block (the part after the window is compressed)"
+        } else {
+            "time since the block"
+        },
+    );
     // The block.
-    let x0 = x_of(0.0);
-    s.push_str(&format!(
-        "<line class=\"block\" x1=\"{x0:.1}\" y1=\"{TOP}\" x2=\"{x0:.1}\" y2=\"{BOTTOM}\" stroke=\"#7c3aed\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>\n\
-<text x=\"{x0:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#7c3aed\">block {}</text>\n",
-        TOP - 5.0,
-        escape(&b.id)
-    ));
+    let x0 = axis.x(0.0);
+    line(
+        h,
+        "block",
+        (x0, TOP),
+        (x0, BOTTOM),
+        "stroke=\"#7c3aed\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"",
+    );
+    h.tag("<text x=\"")
+        .num(x0)
+        .tag("\" y=\"")
+        .num(TOP - 5.0)
+        .tag("\" font-size=\"11\" text-anchor=\"middle\" fill=\"#7c3aed\">block <tspan class=\"iso\">")
+        .text(&b.id)
+        .tag("</tspan></text>\n");
+    // The end of the window.
+    let xw = axis.x(window_end);
+    line(
+        h,
+        "window-end",
+        (xw, TOP),
+        (xw, BOTTOM),
+        "stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"",
+    );
+    label(
+        h,
+        (xw - 3.0, BOTTOM - 6.0),
+        "font-size=\"10\" text-anchor=\"end\" fill=\"#0f766e\"",
+        &format!("window ends {}", hours(window_end_minutes(evaluation))),
+    );
     // Baseline and threshold.
     match b.baseline {
         Some(base) => {
             let y = y_of(base);
-            s.push_str(&format!(
-                "<line class=\"baseline\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{RIGHT}\" y2=\"{y:.1}\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/>\n\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#1d4ed8\">baseline {:.1}</text>\n",
-                RIGHT + 5.0,
-                y + 4.0,
-                round1(base)
-            ));
+            line(
+                h,
+                "baseline",
+                (LEFT, y),
+                (RIGHT, y),
+                "stroke=\"#1d4ed8\" stroke-width=\"1.5\"",
+            );
+            label(
+                h,
+                (RIGHT + 5.0, y + 4.0),
+                "font-size=\"11\" fill=\"#1d4ed8\"",
+                &format!("baseline {:.1}", round1(base)),
+            );
             if base > 0.0 {
                 let t = evaluation.protocol.threshold_pct;
                 let level = base * (1.0 - t / 100.0);
                 let ty = y_of(level);
                 // Keep the two labels apart when the lines are close.
-                let label_y = if (ty - y).abs() < 13.0 { y + 17.0 } else { ty + 4.0 };
-                s.push_str(&format!(
-                    "<line class=\"threshold\" x1=\"{LEFT}\" y1=\"{ty:.1}\" x2=\"{RIGHT}\" y2=\"{ty:.1}\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n\
-<text x=\"{:.1}\" y=\"{label_y:.1}\" font-size=\"11\" fill=\"#c2410c\">threshold {:.1}</text>\n\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#c2410c\">({} % relief)</text>\n",
-                    RIGHT + 5.0,
-                    round1(level),
-                    RIGHT + 5.0,
-                    label_y + 12.0,
-                    fmt_pct(t)
-                ));
+                let label_y = if (ty - y).abs() < 13.0 {
+                    y + 17.0
+                } else {
+                    ty + 4.0
+                };
+                line(
+                    h,
+                    "threshold",
+                    (LEFT, ty),
+                    (RIGHT, ty),
+                    "stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"",
+                );
+                label(
+                    h,
+                    (RIGHT + 5.0, label_y),
+                    "font-size=\"11\" fill=\"#c2410c\"",
+                    &format!("threshold {:.1}", round1(level)),
+                );
+                label(
+                    h,
+                    (RIGHT + 5.0, label_y + 12.0),
+                    "font-size=\"10\" fill=\"#c2410c\"",
+                    &format!("({}\u{a0}% relief)", fmt_pct(t)),
+                );
             }
         }
-        None => s.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#b91c1c\" text-anchor=\"end\">no baseline: relief cannot be computed</text>\n",
-            RIGHT - 6.0,
-            TOP + 14.0
-        )),
+        None => label(
+            h,
+            (RIGHT - 6.0, TOP + 14.0),
+            "font-size=\"12\" fill=\"#b91c1c\" text-anchor=\"end\"",
+            "no baseline: relief cannot be computed",
+        ),
     }
     // The trajectory and its points.
     if points.len() > 1 {
-        let path: Vec<String> = points
-            .iter()
-            .map(|p| format!("{:.1},{:.1}", x_of(p.0), y_of(p.1)))
-            .collect();
-        s.push_str(&format!(
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\"/>\n",
-            path.join(" ")
-        ));
+        h.tag("<polyline points=\"");
+        for (i, p) in points.iter().enumerate() {
+            if i > 0 {
+                h.tag(" ");
+            }
+            h.num(axis.x(p.minutes)).tag(",").num(y_of(p.score));
+        }
+        h.tag("\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\"/>\n");
     }
-    for (m, v, kind, tip) in &points {
-        let (fill, stroke) = match kind {
-            0 => ("#fff", "#1d4ed8"),
-            2 => ("#16a34a", "#14532d"),
-            _ => ("#333", "#111"),
+    for p in &points {
+        let style = match p.kind {
+            PointKind::Baseline => "class=\"pt baseline-pt\" fill=\"#fff\" stroke=\"#1d4ed8\"",
+            PointKind::PostBlock => "class=\"pt post-pt\" fill=\"#333\" stroke=\"#111\"",
+            PointKind::InRun => "class=\"pt run-pt\" fill=\"#16a34a\" stroke=\"#14532d\"",
+            PointKind::AfterWindow => "class=\"pt after-pt\" fill=\"#fff\" stroke=\"#555\"",
         };
-        s.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"><title>{tip}</title></circle>\n",
-            x_of(*m),
-            y_of(*v)
-        ));
+        h.tag("<circle cx=\"")
+            .num(axis.x(p.minutes))
+            .tag("\" cy=\"")
+            .num(y_of(p.score))
+            .tag("\" r=\"4\" ")
+            .tag(style)
+            .tag(" stroke-width=\"1.5\"><title>")
+            .text(&p.tip)
+            .tag("</title></circle>\n");
     }
-    // Legend.
-    let ly = SVG_H - 8.0;
-    s.push_str(&format!(
-        "<g font-size=\"11\" fill=\"#333\">\
-<circle cx=\"50\" cy=\"{0:.1}\" r=\"4\" fill=\"#fff\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"58\" y=\"{1:.1}\">baseline reading</text>\
-<circle cx=\"165\" cy=\"{0:.1}\" r=\"4\" fill=\"#333\"/><text x=\"173\" y=\"{1:.1}\">after the block</text>\
-<circle cx=\"275\" cy=\"{0:.1}\" r=\"4\" fill=\"#16a34a\"/><text x=\"283\" y=\"{1:.1}\">in the relief run</text>\
-<line x1=\"390\" y1=\"{0:.1}\" x2=\"410\" y2=\"{0:.1}\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"415\" y=\"{1:.1}\">baseline</text>\
-<line x1=\"475\" y1=\"{0:.1}\" x2=\"495\" y2=\"{0:.1}\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"500\" y=\"{1:.1}\">threshold (relief = T)</text>\
-</g>\n",
-        ly - 4.0,
-        ly
-    ));
-    s.push_str("</svg>\n");
-    s
+    // Legend, two rows.
+    h.tag("<g class=\"legend\" font-size=\"11\" fill=\"#333\">\
+<circle cx=\"50\" cy=\"292\" r=\"4\" fill=\"#fff\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"58\" y=\"296\">baseline reading</text>\
+<circle cx=\"175\" cy=\"292\" r=\"4\" fill=\"#333\"/><text x=\"183\" y=\"296\">after the block</text>\
+<circle cx=\"295\" cy=\"292\" r=\"4\" fill=\"#16a34a\"/><text x=\"303\" y=\"296\">in the relief run</text>\
+<circle cx=\"420\" cy=\"292\" r=\"4\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"1.5\"/><text x=\"428\" y=\"296\">after the window</text>\
+<line x1=\"40\" y1=\"308\" x2=\"60\" y2=\"308\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"65\" y=\"312\">baseline</text>\
+<line x1=\"125\" y1=\"308\" x2=\"145\" y2=\"308\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"150\" y=\"312\">threshold (relief = T)</text>\
+<line x1=\"285\" y1=\"308\" x2=\"305\" y2=\"308\" stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"/><text x=\"310\" y=\"312\">end of the window</text>\
+<rect x=\"430\" y=\"302\" width=\"20\" height=\"10\" fill=\"#22c55e\" fill-opacity=\"0.16\"/><text x=\"455\" y=\"312\">relief run</text>\
+</g>\n</svg>\n");
 }
 
-fn diary_section(out: &mut String, diary: &Diary) {
-    out.push_str("<section class=\"diary\">\n<h2>Diary</h2>\n<h3>Procedures</h3>\n");
-    out.push_str("<table>\n<thead><tr><th>id</th><th>time</th><th>kind</th><th>region</th><th>levels</th><th>side</th><th>agent</th><th>steroid</th><th>sedation</th><th>note</th></tr></thead>\n<tbody>\n");
-    for p in &diary.procedures {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&p.id),
-            display_time(&p.at),
-            p.kind.as_str(),
-            opt(&p.region),
-            escape(&p.levels.join(", ")),
-            p.side.map_or("", |s| s.as_str()),
-            p.anesthetic.map_or("", |a| a.as_str()),
-            yes_no(p.steroid),
-            if p.sedation == Sedation::None { "none" } else { p.sedation.as_str() },
-            opt(&p.note),
-        ));
+// ---------------------------------------------------------------------------------------
+// Payer documentation (SPEC §5; what LCD L38801 asks the clinician to document).
+
+/// The RFA follow-up outcome for the payer section.
+// TODO(v2 engine): take it from `Evaluation.ablations[..].outcome` (§3.6) once the engine
+// reports RFAs; this version of the engine does not follow RFAs up, so nothing is claimed.
+fn rfa_outcome(_evaluation: &Evaluation, _procedure: usize) -> Option<&'static str> {
+    None
+}
+
+/// Whether the block's relief was rated during a provoking activity.
+// TODO(v2 engine): take `BlockEvaluation.comparison` (`provoked`, …) once the engine reports
+// it. Until then the section lists the activities the diary records on the block's readings
+// (the engine's readings; the activity text as the patient wrote it) and claims nothing more.
+fn provocation_verdict(_b: &BlockEvaluation) -> Option<&'static str> {
+    None
+}
+
+fn blank(h: &mut Html, what: &'static str) {
+    h.tag("<dt>")
+        .tag(what)
+        .tag("</dt><dd><span class=\"blank\"></span></dd>\n");
+}
+
+fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
+    h.tag("<section class=\"payer\" id=\"payer\">\n<div class=\"opening\">\n<h2>Payer documentation</h2>\n")
+        .tag("<p class=\"muted\">What Medicare LCD L38801 (Facet Joint Interventions) asks the clinician to document for each diagnostic block, taken only from this diary. Items the diary cannot show are left blank for the clinician to complete.</p>\n");
+    // The heading stays on the page of the first card.
+    let mut opening = true;
+    for (k, b) in evaluation.blocks.iter().enumerate() {
+        let Some(p) = diary.procedures.get(b.procedure) else {
+            continue;
+        };
+        h.tag("<div class=\"card\">\n<h3>Block ")
+            .bdi(&b.id)
+            .tag(" — ")
+            .text(&display_time(&b.at))
+            .tag("</h3>\n<dl class=\"facts\">\n<dt>Procedure</dt><dd>")
+            .text(p.kind.as_str())
+            .tag("</dd>\n<dt>Target</dt><dd>");
+        site(h, p);
+        h.tag("</dd>\n<dt>Agent</dt><dd>")
+            .text(p.anesthetic.map_or("–", |a| a.as_str()))
+            .tag("</dd>\n<dt>Steroid</dt><dd>")
+            .text(yes_no(p.steroid))
+            .tag("</dd>\n<dt>Sedation</dt><dd>")
+            .text(p.sedation.as_str())
+            .tag("</dd>\n<dt>Pain scale</dt><dd>NRS-11 (0–10 numeric rating scale, patient-reported)</dd>\n<dt>Baseline</dt><dd>");
+        match b.baseline {
+            Some(v) => {
+                h.text(&format!("{:.1}", round1(v))).tag(" (mean of ");
+                let readings: Vec<&Entry> = b
+                    .baseline_entries
+                    .iter()
+                    .filter_map(|&i| diary.entries.get(i))
+                    .collect();
+                h.num(readings.len()).tag(if readings.len() == 1 {
+                    " reading"
+                } else {
+                    " readings"
+                });
+                for (i, e) in readings.iter().enumerate() {
+                    h.tag(if i == 0 { ": " } else { "; " })
+                        .bdi(&e.id)
+                        .tag(" ")
+                        .text(&display_time(&e.at))
+                        .tag(" score\u{a0}")
+                        .text(&score(e.score));
+                }
+                h.tag(")");
+            }
+            None => {
+                h.tag("none recorded in the baseline window");
+            }
+        }
+        h.tag("</dd>\n<dt>Peak relief</dt><dd>")
+            .pct(b.peak_relief_pct);
+        if let Some(t) = &b.peak_at {
+            h.tag(" at ").text(&display_time(t));
+        }
+        h.tag("</dd>\n<dt>Relief duration</dt><dd>");
+        match (b.relief_duration_minutes, b.relief_ongoing) {
+            (Some(m), Some(true)) => {
+                h.text(&format_minutes(m))
+                    .tag(" (ongoing at the last reading)");
+            }
+            (Some(m), _) => {
+                h.text(&format_minutes(m));
+            }
+            (None, _) => {
+                h.tag("no sustained relief");
+            }
+        }
+        h.tag("</dd>\n<dt>Activity during relief</dt><dd>");
+        if let Some(verdict) = provocation_verdict(b) {
+            h.text(verdict).tag("; ");
+        }
+        // The readings of the relief run (the engine's), with the activity the patient wrote.
+        let run: Vec<&Entry> = b
+            .readings
+            .iter()
+            .filter(|r| r.in_run)
+            .filter_map(|r| diary.entries.get(r.entry))
+            .collect();
+        let provoked: Vec<&&Entry> = run.iter().filter(|e| e.has_activity()).collect();
+        if run.is_empty() {
+            h.tag("no relief run");
+        } else if provoked.is_empty() {
+            h.tag("no provoking activity recorded on the readings of the relief run");
+        } else {
+            h.tag("rated during ");
+            for (i, e) in provoked.iter().enumerate() {
+                if i > 0 {
+                    h.tag(", ");
+                }
+                h.opt(&e.activity).tag(" (").bdi(&e.id).tag(")");
+            }
+            if provoked.len() < run.len() {
+                h.tag("; ")
+                    .num(run.len() - provoked.len())
+                    .tag(" of the ")
+                    .num(run.len())
+                    .tag(" relief-run readings without an activity");
+            }
+        }
+        h.tag("</dd>\n<dt>Interval</dt><dd>");
+        let previous = evaluation.blocks[..k].iter().rev().find(|prev| {
+            diary
+                .procedures
+                .get(prev.procedure)
+                .is_some_and(|q| same_target(q, p))
+        });
+        match previous {
+            Some(prev) => {
+                let days = (b.at.instant() - prev.at.instant()).div_euclid(86_400_000_000_000);
+                h.num(days as i64)
+                    .tag(if days == 1 { " day" } else { " days" })
+                    .tag(" since block ")
+                    .bdi(&prev.id)
+                    .tag(" on the same target (")
+                    .text(&display_time(&prev.at))
+                    .tag(")");
+            }
+            None => {
+                h.tag("first block on this target in the diary");
+            }
+        }
+        h.tag("</dd>\n<dt>Verdict</dt><dd>");
+        class_span(h, b.classification);
+        h.tag(" under protocol <code>")
+            .text(evaluation.protocol.name)
+            .tag("</code>");
+        if !b.reasons.is_empty() {
+            h.tag(" (");
+            for (i, r) in b.reasons.iter().enumerate() {
+                if i > 0 {
+                    h.tag(", ");
+                }
+                h.text(r.as_str());
+            }
+            h.tag(")");
+        }
+        h.tag("</dd>\n");
+        blank(h, "Imaging guidance");
+        blank(h, "Informed consent");
+        blank(h, "Clinician, date");
+        h.tag("</dl>\n</div>\n");
+        if std::mem::take(&mut opening) {
+            h.tag("</div>\n");
+        }
     }
-    out.push_str("</tbody>\n</table>\n<h3>Entries</h3>\n");
-    out.push_str("<p class=\"muted\">All entries, in time order. Retracted entries are struck through and ignored by the evaluation.</p>\n");
-    out.push_str("<table class=\"entries\">\n<thead><tr><th>id</th><th>time</th><th class=\"num\">score</th><th>activity</th><th class=\"num\">patient relief</th><th>medication</th><th>note</th><th>retracted</th></tr></thead>\n<tbody>\n");
+    if opening {
+        h.tag("</div>\n");
+    }
+    let ablations: Vec<(usize, &Procedure)> = diary
+        .procedures
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == ProcedureKind::RadiofrequencyAblation && !p.is_retracted())
+        .collect();
+    for (i, p) in ablations {
+        h.tag("<div class=\"card\">\n<h3>RFA ")
+            .bdi(&p.id)
+            .tag(" — ")
+            .text(&display_time(&p.at))
+            .tag("</h3>\n<dl class=\"facts\">\n<dt>Target</dt><dd>");
+        site(h, p);
+        h.tag("</dd>\n<dt>Follow-up outcome</dt><dd>");
+        match rfa_outcome(evaluation, i) {
+            Some(outcome) => {
+                h.text(outcome);
+            }
+            None => {
+                h.tag("not evaluated in this report (see <code>paindiary evaluate</code>)");
+            }
+        }
+        h.tag("</dd>\n");
+        blank(h, "Imaging guidance");
+        blank(h, "Informed consent");
+        blank(h, "Clinician, date");
+        h.tag("</dl>\n</div>\n");
+    }
+    h.tag("</section>\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// The diary.
+
+fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
+    h.tag("<section class=\"diary\">\n<h2>Diary</h2>\n<h3 class=\"keep-next\">Procedures</h3>\n<table class=\"procedures cards\">\n")
+        .tag("<colgroup><col style=\"width:6%\"><col style=\"width:13%\"><col style=\"width:12%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:7%\"><col style=\"width:10%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:15%\"></colgroup>\n<thead>\n");
+    context_row(h, 10, patient, "procedures", None);
+    h.tag("<tr><th>id</th><th>time</th><th>kind</th><th>region</th><th>levels</th><th>side</th><th>agent</th><th>steroid</th><th>sedation</th><th>note</th></tr>\n</thead>\n");
+    let mut rows = Vec::with_capacity(diary.procedures.len());
+    for p in &diary.procedures {
+        let mut r = Html::new(512);
+        r.tag(if p.is_retracted() {
+            "<tr class=\"retracted\">"
+        } else {
+            "<tr>"
+        })
+        .tag("<td data-label=\"id\">")
+        .bdi(&p.id)
+        .tag("</td><td data-label=\"time\">")
+        .text(&display_time(&p.at))
+        .tag("</td><td data-label=\"kind\">")
+        .text(p.kind.as_str())
+        .tag("</td><td data-label=\"region\">")
+        .opt(&p.region)
+        .tag("</td><td data-label=\"levels\">");
+        for (i, level) in p.levels.iter().enumerate() {
+            if i > 0 {
+                r.tag(", ");
+            }
+            r.bdi(level);
+        }
+        r.tag("</td><td data-label=\"side\">")
+            .text(p.side.map_or("", |s| s.as_str()))
+            .tag("</td><td data-label=\"agent\">")
+            .text(p.anesthetic.map_or("", |a| a.as_str()))
+            .tag("</td><td data-label=\"steroid\">")
+            .text(yes_no(p.steroid))
+            .tag("</td><td data-label=\"sedation\">")
+            .text(p.sedation.as_str())
+            .tag("</td><td data-label=\"note\">")
+            .opt(&p.note);
+        if let Some(x) = &p.retracted {
+            r.tag(" <em>retracted ").text(&display_time(&x.at));
+            if let Some(reason) = x.reason.as_deref().filter(|s| !s.is_empty()) {
+                r.tag(": ").bdi(reason);
+            }
+            r.tag("</em>");
+        }
+        r.tag("</td></tr>\n");
+        rows.push(r.0);
+    }
+    if rows.is_empty() {
+        rows.push("<tr><td colspan=\"10\">no procedures</td></tr>\n".into());
+    }
+    tbodies(h, &rows);
+    h.tag("</table>\n<h3 class=\"keep-next\">Entries</h3>\n")
+        .tag("<p class=\"muted keep-next\">All entries, in time order. Retracted entries are struck through and ignored by the evaluation.</p>\n")
+        .tag("<table class=\"entries cards\">\n<colgroup><col style=\"width:7%\"><col style=\"width:14%\"><col style=\"width:8%\"><col style=\"width:13%\"><col style=\"width:10%\"><col style=\"width:14%\"><col style=\"width:19%\"><col style=\"width:15%\"></colgroup>\n<thead>\n");
+    context_row(h, 8, patient, "entries", None);
+    h.tag("<tr><th>id</th><th>time</th><th class=\"num\">score</th><th>activity</th><th class=\"num\">patient relief</th><th>medication</th><th>note</th><th>retracted</th></tr>\n</thead>\n");
+    let mut rows = Vec::with_capacity(diary.entries.len());
     for e in &diary.entries {
         let retracted = e.retracted.is_some();
-        let cell = |text: String| {
-            if retracted && !text.is_empty() {
-                format!("<del>{text}</del>")
-            } else {
-                text
-            }
-        };
-        let amended = if e.history.as_ref().is_some_and(|h| !h.is_empty()) {
-            " <span class=\"muted\">(amended)</span>"
+        let (open, close): (&'static str, &'static str) = if retracted {
+            ("<del>", "</del>")
         } else {
-            ""
+            ("", "")
         };
-        let why = match &e.retracted {
-            Some(r) => format!(
-                "{}{}",
-                display_time(&r.at),
-                r.reason
-                    .as_deref()
-                    .map_or(String::new(), |reason| format!(": {}", escape(reason)))
-            ),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "<tr{}><td>{}{amended}</td><td class=\"t\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{why}</td></tr>\n",
-            if retracted { " class=\"retracted\"" } else { "" },
-            cell(escape(&e.id)),
-            cell(display_time(&e.at)),
-            cell(score(e.score)),
-            cell(opt(&e.activity)),
-            cell(e.relief.map_or(String::new(), |r| format!("{} %", fmt_pct(r)))),
-            cell(opt(&e.medication)),
-            cell(opt(&e.note)),
-        ));
+        let mut r = Html::new(512);
+        r.tag(if retracted {
+            "<tr class=\"retracted\">"
+        } else {
+            "<tr>"
+        })
+        .tag("<td data-label=\"id\">")
+        .tag(open)
+        .bdi(&e.id)
+        .tag(close);
+        if e.history.as_ref().is_some_and(|h| !h.is_empty()) {
+            r.tag(" <span class=\"muted\">(amended)</span>");
+        }
+        r.tag("</td><td data-label=\"time\">")
+            .wrap(open, &display_time(&e.at), close)
+            .tag("</td><td data-label=\"score\" class=\"num\">")
+            .wrap(open, &score(e.score), close)
+            .tag("</td><td data-label=\"activity\">");
+        if e.activity.as_deref().is_some_and(|a| !a.is_empty()) {
+            r.tag(open).opt(&e.activity).tag(close);
+        }
+        r.tag("</td><td data-label=\"patient relief\" class=\"num\">");
+        if let Some(p) = e.relief {
+            r.wrap(open, &format!("{}\u{a0}%", fmt_pct(p)), close);
+        }
+        r.tag("</td><td data-label=\"medication\">");
+        if e.medication.as_deref().is_some_and(|a| !a.is_empty()) {
+            r.tag(open).opt(&e.medication).tag(close);
+        }
+        r.tag("</td><td data-label=\"note\">");
+        if e.note.as_deref().is_some_and(|a| !a.is_empty()) {
+            r.tag(open).opt(&e.note).tag(close);
+        }
+        r.tag("</td><td data-label=\"retracted\">");
+        if let Some(x) = &e.retracted {
+            r.text(&display_time(&x.at));
+            if let Some(reason) = x.reason.as_deref().filter(|s| !s.is_empty()) {
+                r.tag(": ").bdi(reason);
+            }
+        }
+        r.tag("</td></tr>\n");
+        rows.push(r.0);
     }
-    if diary.entries.is_empty() {
-        out.push_str("<tr><td colspan=\"8\">no entries</td></tr>\n");
+    if rows.is_empty() {
+        rows.push("<tr><td colspan=\"8\">no entries</td></tr>\n".into());
     }
-    out.push_str("</tbody>\n</table>\n</section>\n");
+    tbodies(h, &rows);
+    h.tag("</table>\n</section>\n");
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diary::{Anesthetic, Diary, Extra, Retraction};
-    use crate::evaluation::{Protocol, evaluate};
-
-    use crate::evaluation::tests::{at, block, positive_scores};
-
-    fn diary(scores: &[(i64, f64)]) -> Diary {
-        let mut d =
-            crate::evaluation::tests::diary(vec![block("b1", 0, Anesthetic::Lidocaine)], scores);
-        d.procedures[0].levels = vec!["L4-L5".into(), "L5-S1".into()];
-        d
-    }
-
-    fn render(d: &Diary) -> String {
-        let e = evaluate(d, &Protocol::default_protocol()).unwrap();
-        report(&e, d, "diary.json", "2026-11-21 10:00 +00:00")
-    }
-
-    #[test]
-    fn escape_covers_html_specials_and_controls() {
-        assert_eq!(
-            escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
-        );
-        assert_eq!(escape("a\u{1b}[31m"), "a\\u{1b}[31m");
-        assert_eq!(escape("plain é"), "plain é");
-    }
-
-    #[test]
-    fn report_is_complete_and_self_contained() {
-        let d = diary(&positive_scores(0));
-        let html = render(&d);
-        assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(html.trim_end().ends_with("</html>"));
-        assert_eq!(html.matches("<svg").count(), 1);
-        assert!(html.contains("class=\"baseline\"") && html.contains("class=\"threshold\""));
-        assert!(html.contains("<rect class=\"run\""));
-        assert!(html.contains("baseline 8.0") && html.contains("threshold 4.0"));
-        assert!(html.contains("75.0 %"));
-        assert!(html.contains("PT-T"));
-        assert!(html.contains(FORMULA));
-        assert!(html.contains("Cohen et al."));
-        assert!(html.contains("@media print") && html.contains("@page { size: A4;"));
-        assert!(html.contains("<code>rfa</code>"));
-        assert!(!html.contains("<script"));
-        assert!(!html.contains("src=") && !html.contains("href="));
-        assert!(!html.contains("http://") && !html.contains("https://"));
-        // Every diary entry is in the diary table.
-        for i in 1..=8 {
-            assert!(html.contains(&format!("<td>e{i}</td>")), "e{i}");
-        }
-    }
-
-    #[test]
-    fn diary_text_is_escaped_and_retracted_entries_struck() {
-        let mut d = diary(&positive_scores(0));
-        d.entries[2].note = Some("<script>alert(1)</script>".into());
-        d.entries[3].activity = Some("a \"quoted\" & 'single' walk".into());
-        d.entries[4].retracted = Some(Box::new(Retraction {
-            at: at(600),
-            reason: Some("scored the <injection> site".into()),
-            extra: Extra::default(),
-        }));
-        d.procedures[0].id = "b<1>".into();
-        let html = render(&d);
-        assert!(!html.contains("<script>"));
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(html.contains("a &quot;quoted&quot; &amp; &#39;single&#39; walk"));
-        assert!(html.contains("scored the &lt;injection&gt; site"));
-        assert!(html.contains("<tr class=\"retracted\"><td><del>e5</del></td>"));
-        assert!(!html.contains("b<1>") && html.contains("b&lt;1&gt;"));
-    }
-
-    #[test]
-    fn block_without_baseline_says_so() {
-        let d = diary(&[(15, 3.0), (60, 4.0), (120, 5.0)]);
-        let html = render(&d);
-        assert!(html.contains("no baseline: relief cannot be computed"));
-        assert!(!html.contains("class=\"baseline\""));
-        assert!(!html.contains("class=\"threshold\""));
-        assert_eq!(html.matches("<circle cx").count(), 3 + 3); // points + legend
-        assert!(html.contains("no-baseline"));
-    }
-}
+mod tests;

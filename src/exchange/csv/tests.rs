@@ -47,6 +47,71 @@ fn with_header(rows: &str) -> String {
     format!("{}\n{rows}", HEADER.join(","))
 }
 
+/// SPEC §5: export prefixes one `'` to a text cell matching `^'*[=+\-@\t\r]`; import removes
+/// one leading `'` from a cell matching `^'+[=+\-@\t\r]`.
+#[test]
+fn formula_cells_are_neutralised_exactly() {
+    for (cell, exported) in [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=1", "''=1"),
+        ("'''-", "''''-"),
+        ("'", "'"),
+        ("''", "''"),
+        ("'a", "'a"),
+        ("a=1", "a=1"),
+        (" =1", " =1"),
+        ("", ""),
+        ("\n=1", "\n=1"),
+        ("ok", "ok"),
+    ] {
+        assert_eq!(neutralise(cell.to_string()), exported, "{cell:?}");
+        assert_eq!(restore(exported), cell, "{exported:?}");
+    }
+    // A hand-made file: one `'` is removed only where a formula character follows the `'`s.
+    assert_eq!(restore("'=x"), "=x");
+    assert_eq!(restore("'''@x"), "''@x");
+    assert_eq!(restore("'x"), "'x");
+    assert_eq!(restore("'"), "'");
+}
+
+#[test]
+fn formulas_in_every_text_cell_are_neutralised_on_export_and_restored_on_import() {
+    let text = DIARY
+        .replace(
+            r#"He said \"fine\", then left"#,
+            r#"=HYPERLINK(\"http://evil.example/x\",\"click me\")"#,
+        )
+        .replace(r#""standing""#, r#""+cmd|' /C calc'!A0""#)
+        .replace(r#""lumbar""#, r#""@SUM(1)""#)
+        .replace(r#""wrong knee""#, r#""-2+3""#)
+        .replace(r#""ibuprofen""#, r#""\t=1+1""#)
+        .replace(r#""L4-L5""#, r#""=L4""#);
+    let d = parse_diary(text.as_bytes()).unwrap();
+    let csv = to_csv(&d);
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://evil.example/x"",""click me"")","#),
+        "{csv}"
+    );
+    assert!(csv.contains(",'+cmd|' /C calc'!A0,"), "{csv}");
+    assert!(csv.contains(",'@SUM(1),'=L4;L5-S1,"), "{csv}");
+    assert!(csv.contains(",'-2+3\n"), "{csv}");
+    assert!(csv.contains(",'\t=1+1,"), "{csv}");
+    let back = reimport(&csv);
+    assert_eq!(to_csv(&back), csv);
+    assert_eq!(back.procedures[0].note, d.procedures[0].note);
+    assert_eq!(back.procedures[0].levels, ["=L4", "L5-S1"]);
+    assert_eq!(
+        back.entries[0].activity.as_deref(),
+        Some("+cmd|' /C calc'!A0")
+    );
+    assert_eq!(back.entries[2].medication.as_deref(), Some("\t=1+1"));
+}
+
 #[test]
 fn export_is_exact() {
     assert_eq!(to_csv(&diary()), EXPECTED);
@@ -305,7 +370,13 @@ fn any_text() -> impl Strategy<Value = Option<String>> {
         "[a-z ,;\"\\n\\r\\t]{0,12}".prop_map(Some),
         any::<String>().prop_map(Some),
         Just(Some("Schmerz: ✓ „gut“, 痛み\u{1b}[31m".to_string())),
+        formula_text().prop_map(Some),
     ]
+}
+
+/// Cells a spreadsheet would run, with and without leading quotes (SPEC §5 neutralisation).
+fn formula_text() -> impl Strategy<Value = String> {
+    r#"'{0,3}[=+\-@\t\r'][a-z=+@("')1-9 -]{0,8}"#
 }
 
 fn any_time() -> impl Strategy<Value = Timestamp> {
@@ -342,7 +413,7 @@ fn any_procedure() -> impl Strategy<Value = Procedure> {
         any_time(),
         0..ProcedureKind::ALL.len(),
         any_text(),
-        prop::collection::vec("[A-Z0-9;-]{0,6}", 0..3),
+        prop::collection::vec(prop_oneof!["[A-Z0-9;-]{0,6}", formula_text()], 0..3),
         prop::option::of(0..Side::ALL.len()),
         0..Anesthetic::ALL.len(),
         any::<bool>(),
@@ -404,15 +475,16 @@ fn any_diary() -> impl Strategy<Value = Diary> {
     (
         prop::collection::vec(any_procedure(), 0..4),
         prop::collection::vec(any_entry(), 0..12),
+        prop::sample::select(vec!["", "=", "'=", "''+", "-", "@", "\t", "\r", "'"]),
     )
-        .prop_map(|(procedures, entries)| {
+        .prop_map(|(procedures, entries, id_prefix)| {
             let mut d = Diary::default();
             for (i, mut p) in procedures.into_iter().enumerate() {
-                p.id = format!("b{}", i + 1);
+                p.id = format!("{id_prefix}b{}", i + 1);
                 d.insert_procedure(p);
             }
             for (i, mut e) in entries.into_iter().enumerate() {
-                e.id = format!("e{}", i + 1);
+                e.id = format!("{id_prefix}e{}", i + 1);
                 d.insert_entry(e);
             }
             d
@@ -434,6 +506,29 @@ proptest! {
         prop_assert_eq!(&reread, &back);
         let ids = |d: &Diary| d.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
         prop_assert_eq!(ids(&back), ids(&diary));
+        // Every text comes back exactly, neutralised or not.
+        let texts = |d: &Diary| {
+            let mut all: Vec<Option<String>> = Vec::new();
+            for e in &d.entries {
+                all.extend([e.activity.clone(), e.medication.clone(), e.note.clone()]);
+                all.push(e.retracted.as_ref().and_then(|r| r.reason.clone()));
+            }
+            for p in &d.procedures {
+                all.extend([Some(p.id.clone()), p.region.clone(), p.note.clone(), Some(p.levels.join(";"))]);
+            }
+            // An empty cell is an absent value (SPEC §5).
+            all.into_iter().map(|t| t.filter(|t| !t.is_empty())).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(texts(&back), texts(&diary));
+        // No text cell of the export starts a formula.
+        let mut reader = ::csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        for row in reader.records() {
+            let row = row.unwrap();
+            for c in TEXT_COLUMNS {
+                let cell = row.get(c).unwrap_or("");
+                prop_assert!(!cell.bytes().next().is_some_and(formula_start), "{:?}", cell);
+            }
+        }
     }
 
     #[test]

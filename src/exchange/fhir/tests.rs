@@ -1,5 +1,4 @@
-//! Unit tests of the FHIR export: structure, required elements, determinism, `partOf` from the
-//! engine.
+//! Unit tests of the FHIR export: structure, required elements, determinism, `partOf` by time.
 
 use super::*;
 use crate::diary::parse_diary;
@@ -134,7 +133,7 @@ fn bundle_shape_and_required_elements() {
 }
 
 #[test]
-fn part_of_follows_the_engine_window() {
+fn part_of_follows_the_eight_hour_window() {
     let d = diary(DIARY);
     let b = bundle(&d);
     let block = json!([{"reference": url_of(&b, "Procedure", "b1")}]);
@@ -163,6 +162,14 @@ fn same_diary_same_bytes_and_ids_depend_on_patient() {
     let a = to_fhir(&diary(DIARY));
     assert_eq!(a, to_fhir(&diary(DIARY)));
     assert!(a.ends_with("}\n"));
+    // The stream gives exactly the pretty-printed tree.
+    assert_eq!(
+        a,
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&bundle(&diary(DIARY))).unwrap()
+        )
+    );
     let other = DIARY.replace("PT-0042", "PT-0043");
     let b = to_fhir(&diary(&other));
     assert_ne!(
@@ -172,37 +179,144 @@ fn same_diary_same_bytes_and_ids_depend_on_patient() {
     assert_ne!(a, b);
     // Stable across versions of the program: the name is fixed.
     assert_eq!(
-        full_url(Some("PT-0042"), "procedure", "b1"),
+        full_url(Scope::Patient("PT-0042"), "procedure", "b1"),
         format!(
             "urn:uuid:{}",
             Uuid::new_v5(
                 &Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:paindiary:fhir"),
-                br#"["PT-0042","procedure","b1"]"#
+                br#"["patient","PT-0042","procedure","b1"]"#
             )
         )
     );
 }
 
+/// Two diaries of one patient (left and right side) never share a fullUrl: the uid names them.
 #[test]
-fn without_patient_id_no_patient_and_no_subject() {
-    let text = DIARY.replace(r#""patient":{"id":"PT-0042"},"#, "");
-    let b = bundle(&diary(&text));
-    let rs = resources(&b);
-    assert!(rs.iter().all(|r| r["resourceType"] != "Patient"));
-    assert!(rs.iter().all(|r| r.get("subject").is_none()));
-    // A blank id is no id.
-    let blank = DIARY.replace("PT-0042", " ");
-    assert!(
-        resources(&bundle(&diary(&blank)))
+fn the_uid_names_the_diary() {
+    let with_uid =
+        |uid: &str| DIARY.replacen(r#""patient":"#, &format!(r#""uid":"{uid}","patient":"#), 1);
+    let left = bundle(&diary(&with_uid("3f6c1a52-0c1e-4c39-9a57-0a1d8f1e0001")));
+    let right = bundle(&diary(&with_uid("3f6c1a52-0c1e-4c39-9a57-0a1d8f1e0002")));
+    let urls = |b: &Value| -> Vec<String> {
+        b["entry"]
+            .as_array()
+            .unwrap()
             .iter()
-            .all(|r| r["resourceType"] != "Patient")
+            .map(|e| e["fullUrl"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (l, r) = (urls(&left), urls(&right));
+    assert_eq!(l.len(), r.len());
+    for url in &l {
+        assert!(!r.contains(url), "{url} in both diaries");
+    }
+    // The same uid, the same urls, whatever the patient id.
+    let renamed = with_uid("3f6c1a52-0c1e-4c39-9a57-0a1d8f1e0001").replace("PT-0042", "PT-9");
+    assert_eq!(urls(&bundle(&diary(&renamed))), l);
+    assert_eq!(
+        l[0],
+        full_url(
+            Scope::Uid("3f6c1a52-0c1e-4c39-9a57-0a1d8f1e0001"),
+            "patient",
+            ""
+        )
+    );
+    // A uid, a patient id with the same text, and no scope are three different names.
+    assert_ne!(
+        full_url(Scope::Uid("x"), "entry", "e1"),
+        full_url(Scope::Patient("x"), "entry", "e1")
+    );
+    assert_ne!(
+        full_url(Scope::Anonymous, "entry", "e1"),
+        full_url(Scope::Patient("x"), "entry", "e1")
     );
 }
 
 #[test]
-fn empty_diary_has_no_entry_array() {
+fn without_patient_id_a_patient_without_identifier_is_still_the_subject() {
+    let text = DIARY.replace(r#""patient":{"id":"PT-0042"},"#, "");
+    for text in [text, DIARY.replace("PT-0042", " ")] {
+        let b = bundle(&diary(&text));
+        let rs = resources(&b);
+        assert_eq!(rs[0], &json!({"resourceType": "Patient"}));
+        let subject = json!({"reference": b["entry"][0]["fullUrl"]});
+        assert_eq!(
+            rs.iter().filter(|r| r["resourceType"] == "Patient").count(),
+            1
+        );
+        for r in &rs[1..] {
+            assert_eq!(r["subject"], subject, "{r}");
+        }
+    }
+}
+
+#[test]
+fn empty_diary_has_only_the_patient() {
     let b = bundle(&Diary::default());
-    assert_eq!(b, json!({"resourceType": "Bundle", "type": "collection"}));
+    assert_eq!(b["entry"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        b["entry"][0]["resource"],
+        json!({"resourceType": "Patient"})
+    );
+}
+
+#[test]
+fn rfa_and_retracted_procedures() {
+    let d = diary(
+        r#"{"format":"paindiary","version":1,
+        "procedures":[
+          {"id":"b1","at":"2026-11-20T09:30:00-07:00","anesthetic":"lidocaine",
+           "retracted":{"at":"2026-11-21T08:00:00-07:00","reason":"entered twice"}},
+          {"id":"b2","at":"2026-11-20T09:31:00-07:00","anesthetic":"lidocaine"},
+          {"id":"b3","kind":"radiofrequency-ablation","at":"2026-11-20T12:00:00-07:00",
+           "levels":["L4-L5"],"side":"left"}],
+        "entries":[
+          {"id":"e1","at":"2026-11-20T10:00:00-07:00","score":3},
+          {"id":"e2","at":"2026-11-20T13:00:00-07:00","score":3}]}"#,
+    );
+    let b = bundle(&d);
+    let rs = resources(&b);
+    let find = |id: &str| {
+        *rs.iter()
+            .find(|r| r["identifier"][0]["value"] == id)
+            .unwrap()
+    };
+    assert_eq!(find("b1")["status"], "entered-in-error");
+    assert_eq!(
+        find("b1")["note"][1]["text"],
+        "retracted 2026-11-21T08:00:00-07:00: entered twice"
+    );
+    assert_eq!(find("b2")["status"], "completed");
+    let rfa = find("b3");
+    assert_eq!(rfa["resourceType"], "Procedure");
+    assert_eq!(rfa["code"]["text"], "radiofrequency-ablation");
+    assert_eq!(rfa["bodySite"][0]["text"], "L4-L5; left");
+    assert_eq!(
+        rfa["note"][0]["text"],
+        "anesthetic: none recorded; steroid: no; sedation: none"
+    );
+    // e1 belongs to b2 (b1 is retracted); e2 is after the RFA, which ends b2's window.
+    assert_eq!(
+        find("e1")["partOf"][0]["reference"],
+        url_of(&b, "Procedure", "b2")
+    );
+    assert!(find("e2").get("partOf").is_none());
+}
+
+/// FHIR strings are `[ \r\n\t\S]+`: other white space and controls are written as text.
+#[test]
+fn strings_hold_only_what_fhir_allows() {
+    assert_eq!(
+        fhir_text("a\u{a0}b\u{2028}c\u{b}d\u{feff}"),
+        Some("a\\u{a0}b\\u{2028}c\\u{b}d\\u{feff}".into())
+    );
+    assert_eq!(
+        fhir_text("tab\tand\r\nlines"),
+        Some("tab\tand\r\nlines".into())
+    );
+    assert_eq!(fhir_text(" \n "), None);
+    assert_eq!(fhir_text(""), None);
+    assert_eq!(fhir_text("\u{202e}PT"), Some("\u{202e}PT".into()));
 }
 
 #[test]
@@ -213,7 +327,7 @@ fn date_times_have_the_fhir_shape() {
         "2026-11-20T16:30:00.5+00:00",
     ] {
         assert!(is_fhir_date_time(ok), "{ok}");
-        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()), ok);
+        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()).unwrap(), ok);
     }
     // chrono accepts these; FHIR does not: the canonical form is written instead.
     for (text, want) in [
@@ -222,7 +336,7 @@ fn date_times_have_the_fhir_shape() {
     ] {
         if let Some(ts) = Timestamp::parse(text) {
             assert!(!is_fhir_date_time(text));
-            assert_eq!(date_time(&ts), want);
+            assert_eq!(date_time(&ts).unwrap(), want);
         }
     }
     assert!(!is_fhir_date_time("2026-11-20T16:30:00."));
@@ -238,7 +352,7 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
         "2026-11-20T09:30:00-14:00",
         "2026-11-20T09:30:00+13:59",
     ] {
-        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()), ok);
+        assert_eq!(date_time(&Timestamp::parse(ok).unwrap()).unwrap(), ok);
     }
     for (text, want) in [
         ("2026-11-20T09:30:00+14:30", "2026-11-19T19:00:00+00:00"),
@@ -248,11 +362,33 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
             "2026-11-19T13:30:00.250+00:00",
         ),
     ] {
-        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), want, "{text}");
+        assert_eq!(
+            date_time(&Timestamp::parse(text).unwrap()).unwrap(),
+            want,
+            "{text}"
+        );
     }
-    // No FHIR form exists when UTC leaves the years 0001–9999: the text stays as written.
-    for text in ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"] {
-        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), text);
+    // No FHIR form exists when UTC leaves the years 0001–9999: no dateTime at all.
+    for text in ["0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"] {
+        assert_eq!(date_time(&Timestamp::parse(text).unwrap()), None, "{text}");
+    }
+    let d = diary(
+        r#"{"format":"paindiary","version":1,
+        "entries":[{"id":"e1","at":"9999-12-31T23:59:59-23:59","score":7}]}"#,
+    );
+    let b = bundle(&d);
+    let o = &b["entry"][1]["resource"];
+    assert!(o.get("effectiveDateTime").is_none());
+    assert_eq!(
+        o["note"][0]["text"],
+        "time as written in the diary (no FHIR dateTime can hold it): 9999-12-31T23:59:59-23:59"
+    );
+    // A leap second: the last nanosecond of the minute.
+    if let Some(ts) = Timestamp::parse("2016-12-31T23:59:60Z") {
+        assert_eq!(
+            date_time(&ts).unwrap(),
+            "2016-12-31T23:59:59.999999999+00:00"
+        );
     }
     let d = diary(
         r#"{"format":"paindiary","version":1,
@@ -261,7 +397,7 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
     );
     let b = bundle(&d);
     let r = resources(&b);
-    let times: Vec<&str> = r
+    let times: Vec<&str> = r[1..]
         .iter()
         .map(|x| {
             x.get("performedDateTime")
@@ -274,4 +410,51 @@ fn date_times_with_offsets_fhir_cannot_hold_are_written_in_utc() {
         times,
         ["2026-11-19T18:30:00+00:00", "2026-11-21T03:00:00+00:00"]
     );
+}
+
+/// The Bundle is written resource by resource: no write holds more than one resource, so
+/// memory does not grow with the output (issue 13 item 10; measured in README).
+#[test]
+fn the_bundle_is_streamed_one_resource_at_a_time() {
+    struct Chunks {
+        total: usize,
+        largest: usize,
+        bytes: Vec<u8>,
+    }
+    impl Write for Chunks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.total += buf.len();
+            self.largest = self.largest.max(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let entries: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"e{}","at":"2026-11-20T{:02}:{:02}:00-07:00","score":{},"note":"n"}}"#,
+                i + 1,
+                10 + i / 600,
+                (i / 10) % 60,
+                i % 11
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format":"paindiary","version":1,"procedures":[{{"id":"b1","at":"2026-11-20T09:30:00-07:00","anesthetic":"lidocaine"}}],"entries":[{}]}}"#,
+        entries.join(",")
+    );
+    let d = diary(&text);
+    let mut out = Chunks {
+        total: 0,
+        largest: 0,
+        bytes: Vec::new(),
+    };
+    write_fhir(&d, &mut out).unwrap();
+    assert!(out.total > 2_000_000, "{}", out.total);
+    assert!(out.largest < 4096, "largest single write {}", out.largest);
+    assert_eq!(String::from_utf8(out.bytes).unwrap(), to_fhir(&d));
 }
