@@ -44,9 +44,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!(
         "next step: {} [{}]",
-        evaluation.next_step.as_str(),
-        evaluation.next_step_reason.as_str()
+        evaluation.decision.step.as_str(),
+        evaluation.decision.reason.as_str()
     );
-    println!("  {}", evaluation.rationale);
+    println!("  {}", paindiary::render::rationale::rationale(&evaluation));
     Ok(())
 }

@@ -654,13 +654,17 @@ const TOP_KEYS: &[&str] = &[
     "schema",
     "file",
     "patient",
+    "as_of",
     "protocol",
     "formula",
     "blocks",
+    "ablations",
     "classification",
+    "rfa_outcome",
     "next_step",
     "next_step_reason",
     "rationale",
+    "by_protocol",
 ];
 const PROTOCOL_KEYS: &[&str] = &[
     "name",
@@ -672,34 +676,51 @@ const PROTOCOL_KEYS: &[&str] = &[
     "min_post_readings",
     "window_minutes",
     "baseline_window_minutes",
+    "max_onset_minutes",
+    "analgesic_lookback_minutes",
     "requires_provocation",
     "requires_concordance",
     "min_interval_days",
+    "kinds",
 ];
 const BLOCK_KEYS: &[&str] = &[
     "id",
     "at",
+    "kind",
+    "region",
+    "levels",
+    "side",
     "anesthetic",
+    "steroid",
+    "sedation",
+    "comparison",
     "baseline",
     "baseline_readings",
     "post_readings",
     "peak_relief_pct",
     "peak_at",
+    "onset_minutes",
     "sustained_readings",
     "relief_duration_minutes",
     "relief_ongoing",
+    "window_closes_at",
+    "same_target_as",
     "classification",
     "reasons",
     "flags",
 ];
 
-fn assert_keys(object: &Value, keys: &[&str], what: &str) {
-    let map = object
+/// Every key of `keys` is in `value`, and they come in that order (SPEC §3.7's example);
+/// keys the SPEC's example does not show may only follow them.
+fn assert_keys(value: &Value, keys: &[&str], what: &str) {
+    let map = value
         .as_object()
         .unwrap_or_else(|| panic!("{what} is not an object"));
-    for key in keys {
-        assert!(map.contains_key(*key), "{what} lacks the key {key}");
-    }
+    let actual: Vec<&str> = map.keys().map(String::as_str).collect();
+    assert!(
+        actual.len() >= keys.len() && actual[..keys.len()] == *keys,
+        "{what}: keys {actual:?}, expected {keys:?} first, in that order"
+    );
 }
 
 #[test]
@@ -719,7 +740,27 @@ fn json_output_is_one_line_with_every_spec_key() {
         for b in json["blocks"].as_array().expect("blocks is an array") {
             assert_keys(b, BLOCK_KEYS, &format!("{}.blocks[]", e.name));
         }
-        assert_eq!(json["schema"], "paindiary.evaluation.v1");
+        assert_eq!(json["schema"], "paindiary.evaluation.v2");
+        let by: Vec<&str> = json["by_protocol"]
+            .as_object()
+            .expect("by_protocol is an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(by, ["asra", "dual", "cms", "asipp", "sis"], "{}", e.name);
+        for v in json["by_protocol"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            assert_keys(
+                v,
+                &["classification", "next_step", "next_step_reason"],
+                e.name,
+            );
+        }
+        assert_eq!(json["ablations"], serde_json::json!([]));
+        assert_eq!(json["rfa_outcome"], Value::Null);
         assert_eq!(
             json["formula"],
             "relief_pct = (baseline - score) / baseline * 100"

@@ -2,8 +2,9 @@
 //! the protocol and its source.
 
 use super::protocols::protocol_line;
+use super::rationale::{describe_flag, describe_reason, rationale, wrap};
 use super::{round1, sanitize::one_line};
-use crate::evaluation::{Classification, Evaluation, FORMULA};
+use crate::evaluation::{BlockEvaluation, Classification, Comparison, Evaluation, FORMULA, Reason};
 use crate::time_input::format_minutes;
 use comfy_table::{Cell, Color};
 
@@ -42,10 +43,7 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
             id: one_line(&b.id),
             at: super::display_time(&b.at),
             agent: b.anesthetic.as_str(),
-            baseline: match b.baseline {
-                Some(v) => format!("{:.1} (n={})", round1(v), b.baseline_readings),
-                None => "none".into(),
-            },
+            baseline: baseline_text(b),
             post: b.post_readings.to_string(),
             peak: super::display_pct(b.peak_relief_pct),
             sustained: b.sustained_readings.map_or("–".into(), |n| n.to_string()),
@@ -59,6 +57,22 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
             flags: b.flags.iter().map(|f| f.as_str()).collect(),
         })
         .collect()
+}
+
+/// The baseline with the readings that made it (and, in `provoked`, the resting ones left out).
+fn baseline_text(b: &BlockEvaluation) -> String {
+    let mut s = match b.baseline {
+        Some(v) => format!("{:.1} (n={}", round1(v), b.baseline_readings),
+        None => "none (n=0".into(),
+    };
+    if b.comparison == Comparison::Provoked {
+        s.push_str(", provoked");
+        if b.resting_left_out > 0 {
+            s.push_str(&format!(", {} resting left out", b.resting_left_out));
+        }
+    }
+    s.push(')');
+    s
 }
 
 fn list_or_dash(items: &[&str], separator: &str) -> String {
@@ -167,15 +181,44 @@ pub fn evaluation_text(
         .as_deref()
         .map_or("no patient id".into(), one_line);
     let mut out = format!("{} — {}\n", one_line(file), patient);
+    if let Some(as_of) = evaluation.as_of {
+        out.push_str(&format!("as of {}\n", as_of.format("%Y-%m-%d %H:%M %:z")));
+    }
     out.push_str(&blocks);
-    out.push_str(&format!(
-        "Next step: {} ({}) — {} [{}]\n",
-        evaluation.next_step.as_str(),
-        evaluation.next_step.describe(),
-        latest_summary(evaluation),
-        evaluation.next_step_reason.as_str(),
-    ));
-    out.push_str(&format!("  {}\n", one_line(&evaluation.rationale)));
+    let width = 80;
+    let step = &evaluation.decision;
+    out.push_str(
+        &wrap(
+            &format!(
+                "Next step: {} ({}) [{}] — {}",
+                step.step.as_str(),
+                step.step.describe(),
+                step.reason.as_str(),
+                latest_summary(evaluation),
+            ),
+            width,
+            "",
+        )
+        .join("\n"),
+    );
+    out.push('\n');
+    for line in wrap(&one_line(&rationale(evaluation)), width, "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if !evaluation.by_protocol.is_empty() {
+        out.push_str("Under each protocol (its own parameters):\n");
+        for v in &evaluation.by_protocol {
+            out.push_str(&format!(
+                "  {:<6} {:<13} {} [{}]\n",
+                v.name,
+                v.classification.map_or("–", |c| c.as_str()),
+                v.next_step.as_str(),
+                v.next_step_reason.as_str()
+            ));
+        }
+    }
+    let p = &evaluation.protocol;
     let mut notes: Vec<String> = Vec::new();
     for b in &evaluation.blocks {
         for r in &b.reasons {
@@ -183,7 +226,7 @@ pub fn evaluation_text(
                 "{} {}: {}",
                 one_line(&b.id),
                 r.as_str(),
-                r.describe()
+                describe_reason(*r, p)
             ));
         }
         for f in &b.flags {
@@ -191,30 +234,58 @@ pub fn evaluation_text(
                 "{} {}: {}",
                 one_line(&b.id),
                 f.as_str(),
-                f.describe()
+                describe_flag(*f, p)
             ));
         }
     }
     if !notes.is_empty() {
         out.push_str("Reasons and flags:\n");
         for n in notes {
-            out.push_str(&format!("  {n}\n"));
+            for line in wrap(&n, width, "  ") {
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
     }
-    out.push_str(&format!(
-        "{}\n  source: {}\nFormula: {FORMULA}; relief counts when ≥ T.\n",
-        protocol_line(&evaluation.protocol),
-        evaluation.protocol.source
-    ));
+    for line in wrap(&protocol_line(p), width, "") {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for line in wrap(&format!("source: {}", p.source), width, "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!("Formula: {FORMULA}; relief counts when ≥ T.\n"));
     out
 }
 
 fn latest_summary(evaluation: &Evaluation) -> String {
-    let b = evaluation.latest();
+    match (evaluation.latest_is_rfa, evaluation.latest()) {
+        (true, _) => "the latest procedure is a radiofrequency ablation".into(),
+        (false, Some(b)) if b.reasons.first() == Some(&Reason::WindowOpen) => format!(
+            "latest block {} is provisional: {} so far (window closes {})",
+            one_line(&b.id),
+            so_far(b),
+            b.window_closes_at
+                .as_ref()
+                .map_or("–".into(), super::display_time)
+        ),
+        (false, Some(b)) => format!(
+            "latest block {} is {}",
+            one_line(&b.id),
+            b.classification.as_str()
+        ),
+        (false, None) => "no block".into(),
+    }
+}
+
+/// The result so far of a block whose window is open, from the engine's values.
+fn so_far(b: &BlockEvaluation) -> String {
     format!(
-        "latest block {} is {}",
-        one_line(&b.id),
-        b.classification.as_str()
+        "peak relief {}, {} post reading{}",
+        super::display_pct(b.peak_relief_pct),
+        b.post_readings,
+        if b.post_readings == 1 { "" } else { "s" }
     )
 }
 

@@ -154,23 +154,24 @@ This report supports, and does not replace, clinical judgement.</footer>\n</body
 }
 
 fn summary(out: &mut String, evaluation: &Evaluation) {
-    let latest = evaluation.latest();
     out.push_str("<section class=\"summary\">\n<h2>Result and next step</h2>\n");
-    out.push_str(&format!(
-        "<p>Latest block <strong>{}</strong> ({}): {}</p>\n",
-        escape(&latest.id),
-        display_time(&latest.at),
-        class_span(latest.classification)
-    ));
+    if let Some(latest) = evaluation.latest() {
+        out.push_str(&format!(
+            "<p>Latest block <strong>{}</strong> ({}): {}</p>\n",
+            escape(&latest.id),
+            display_time(&latest.at),
+            class_span(latest.classification)
+        ));
+    }
     out.push_str(&format!(
         "<p class=\"step\">Next step: {} <code>{}</code> <span class=\"muted\">[{}]</span></p>\n",
-        evaluation.next_step.describe(),
-        evaluation.next_step.as_str(),
-        evaluation.next_step_reason.as_str()
+        evaluation.decision.step.describe(),
+        evaluation.decision.step.as_str(),
+        evaluation.decision.reason.as_str()
     ));
     out.push_str(&format!(
         "<p>{}</p>\n</section>\n",
-        escape(&evaluation.rationale)
+        escape(&super::rationale::rationale(evaluation))
     ));
 }
 
@@ -319,7 +320,7 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
         "<dt>Classification</dt><dd>{}</dd>\n",
         class_span(b.classification)
     ));
-    let codes = |items: Vec<(&str, &str)>| -> String {
+    let codes = |items: Vec<(&str, String)>| -> String {
         if items.is_empty() {
             return "none".into();
         }
@@ -335,10 +336,21 @@ fn block_section(out: &mut String, b: &BlockEvaluation, diary: &Diary, evaluatio
         codes(
             b.reasons
                 .iter()
-                .map(|r| (r.as_str(), r.describe()))
+                .map(|r| (
+                    r.as_str(),
+                    super::rationale::describe_reason(*r, &evaluation.protocol)
+                ))
                 .collect()
         ),
-        codes(b.flags.iter().map(|f| (f.as_str(), f.describe())).collect()),
+        codes(
+            b.flags
+                .iter()
+                .map(|f| (
+                    f.as_str(),
+                    super::rationale::describe_flag(*f, &evaluation.protocol)
+                ))
+                .collect()
+        ),
     ));
     out.push_str(&format!(
         "<figure>\n{}<figcaption>Pain scores around block {id}: time since the block (x), score 0–10 (y).</figcaption>\n</figure>\n",

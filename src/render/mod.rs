@@ -7,6 +7,7 @@ pub mod evaluation_json;
 pub mod evaluation_table;
 pub mod html;
 pub mod protocols;
+pub mod rationale;
 pub mod round;
 pub mod sanitize;
 

@@ -1,7 +1,12 @@
 //! `protocols`: the built-in protocols as a table or JSON, with their sources.
 
 use super::evaluation_json::protocol_json;
-use crate::evaluation::{PROTOCOLS, Protocol, fmt_pct as fmt};
+use crate::evaluation::{
+    ANALGESIC_LOOKBACK_MINUTES, BASELINE_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES, EVERY_BLOCK_KIND,
+    MAX_ONSET_MINUTES, MIN_BASELINE, MIN_POST_READINGS, MIN_SUSTAINED, PARTIAL_PCT, PROTOCOLS,
+    Protocol, fmt_pct as fmt,
+};
+use crate::time_input::format_minutes;
 use serde_json::Value;
 
 /// A JSON array with one object per protocol.
@@ -24,7 +29,8 @@ pub fn protocols_table() -> String {
         "provocation",
         "concordance",
         "min days apart",
-        "asks for",
+        "kinds",
+        "checks",
     ]);
     for p in &PROTOCOLS {
         table.add_row([
@@ -35,12 +41,32 @@ pub fn protocols_table() -> String {
             yes_no(p.requires_provocation).into(),
             yes_no(p.requires_concordance).into(),
             p.min_interval_days.map_or("–".into(), |d| d.to_string()),
+            kinds(p),
             p.summary.into(),
         ]);
     }
     let mut out = table.to_string();
-    out.push_str("\n\nFor every protocol: baseline = mean score in the 24 h before the block (at least 4/10),\n");
-    out.push_str("at least 3 scores in the 8 h window after it, relief sustained over at least 2 consecutive scores.\n");
+    out.push_str("\n\n");
+    let every = format!(
+        "For every protocol: baseline = mean score in the {} before the block (at least \
+         {}/10; only scores rated during an activity when any baseline score was), at least {} \
+         scores in the {} window after it, relief in at least {} consecutive scores, first seen \
+         within {} when the first hour was scored, no extra pain medicine from {} before the \
+         block (regular medicines continue), P = {} %, earlier blocks on the same target at most \
+         183 days old.",
+        format_minutes(BASELINE_WINDOW_MINUTES),
+        fmt(MIN_BASELINE),
+        MIN_POST_READINGS,
+        format_minutes(DEFAULT_WINDOW_MINUTES),
+        MIN_SUSTAINED,
+        format_minutes(MAX_ONSET_MINUTES),
+        format_minutes(ANALGESIC_LOOKBACK_MINUTES),
+        fmt(PARTIAL_PCT),
+    );
+    for line in super::rationale::wrap(&every, 80, "") {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out.push_str("T = relief threshold, P = partial floor. Sources:\n");
     for p in &PROTOCOLS {
         out.push_str(&format!("  {:<6} {}\n", p.name, p.source));
@@ -52,6 +78,19 @@ pub fn protocols_table() -> String {
     );
     out.push_str("  medicine in that window; rate the treated pain, not the injection site.\n");
     out
+}
+
+/// The kinds a protocol covers, short.
+fn kinds(p: &Protocol) -> String {
+    if p.kinds == EVERY_BLOCK_KIND {
+        "every block kind".into()
+    } else {
+        p.kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// One line naming a protocol and its overrides, for table output.
