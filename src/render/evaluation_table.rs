@@ -8,8 +8,12 @@ use crate::evaluation::{BlockEvaluation, Classification, Comparison, Evaluation,
 use crate::time_input::format_minutes;
 use comfy_table::{Cell, Color};
 
-fn classification_cell(c: Classification, color: bool) -> Cell {
-    let cell = Cell::new(c.as_str());
+fn classification_cell(c: Classification, provisional: bool, color: bool) -> Cell {
+    let cell = Cell::new(if provisional {
+        format!("{}\n(so far)", c.as_str())
+    } else {
+        c.as_str().to_string()
+    });
     if !color {
         return cell;
     }
@@ -31,6 +35,8 @@ struct BlockRow {
     sustained: String,
     lasted: String,
     classification: Classification,
+    /// The window is still open: the classification is the result so far.
+    provisional: bool,
     reasons: Vec<&'static str>,
     flags: Vec<&'static str>,
 }
@@ -53,6 +59,7 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
                 (None, _) => "–".into(),
             },
             classification: b.classification,
+            provisional: b.reasons.first() == Some(&Reason::WindowOpen),
             reasons: b.reasons.iter().map(|r| r.as_str()).collect(),
             flags: b.flags.iter().map(|f| f.as_str()).collect(),
         })
@@ -113,7 +120,7 @@ fn block_table(rows: &[BlockRow], color: bool) -> comfy_table::Table {
             Cell::new(&r.peak),
             Cell::new(&r.sustained),
             Cell::new(&r.lasted),
-            classification_cell(r.classification, color),
+            classification_cell(r.classification, r.provisional, color),
             Cell::new(list_or_dash(&r.reasons, "\n")),
             Cell::new(list_or_dash(&r.flags, "\n")),
         ]);
@@ -131,7 +138,11 @@ fn block_cards(rows: &[BlockRow], color: bool) -> String {
             (true, Classification::Negative) => "\x1b[31mNEGATIVE\x1b[0m".into(),
             (true, Classification::Inconclusive) => "\x1b[33mINCONCLUSIVE\x1b[0m".into(),
         };
-        out.push_str(&format!("{}  {}  {}  {result}\n", r.id, r.agent, r.at));
+        let so_far = if r.provisional { " (so far)" } else { "" };
+        out.push_str(&format!(
+            "{}  {}  {}  {result}{so_far}\n",
+            r.id, r.agent, r.at
+        ));
         out.push_str(&format!(
             "    baseline {}  post readings {}  peak relief {}\n",
             r.baseline, r.post, r.peak
@@ -255,7 +266,7 @@ pub fn evaluation_text(
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str(&format!("Formula: {FORMULA}; relief counts when ≥ T.\n"));
+    out.push_str(&format!("Formula: {FORMULA}, counts when ≥ T\n"));
     out
 }
 
