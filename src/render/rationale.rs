@@ -318,3 +318,86 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::{Anesthetic, ProcedureKind};
+    use crate::evaluation::tests::{block, diary};
+    use crate::evaluation::{Protocol, evaluate};
+
+    fn rationale_of(kind: ProcedureKind, scores: &[(i64, f64)], p: &Protocol) -> String {
+        let mut b = block("b1", 0, Anesthetic::Lidocaine);
+        b.kind = kind;
+        rationale(&evaluate(&diary(vec![b], scores), p).unwrap())
+    }
+
+    /// Peak 62.5 % (8 → 3): partial under cms (T = 80).
+    const PARTIAL: &[(i64, f64)] = &[(-30, 8.0), (30, 3.0), (60, 5.0), (90, 3.0), (120, 5.0)];
+
+    #[test]
+    fn substantial_but_below_threshold_never_says_not_the_joint() {
+        let cms = Protocol::named("cms").unwrap();
+        let text = rationale_of(ProcedureKind::MedialBranchBlock, PARTIAL, &cms);
+        assert!(
+            text.contains("substantial, but below this protocol's threshold of 80 %"),
+            "{text}"
+        );
+        assert!(!text.contains("probably not"), "{text}");
+        assert!(
+            text.contains("the disc, the sacroiliac joint, the hip, or muscle"),
+            "{text}"
+        );
+        // The threshold comes from the protocol, overrides included.
+        let p = cms.clone().with_threshold(70.0).unwrap();
+        let text = rationale_of(ProcedureKind::MedialBranchBlock, PARTIAL, &p);
+        assert!(text.contains("threshold of 70 %"), "{text}");
+        // Below 50 %: no "substantial".
+        let low = &[(-30, 8.0), (30, 5.0), (60, 5.0), (90, 6.0)];
+        let text = rationale_of(ProcedureKind::MedialBranchBlock, low, &cms);
+        assert!(!text.contains("substantial"), "{text}");
+    }
+
+    #[test]
+    fn other_sources_fit_the_blocks_kind() {
+        let cms = Protocol::named("asipp").unwrap();
+        for (kind, words) in [
+            (
+                ProcedureKind::Sacroiliac,
+                "a facet joint, the disc, or the hip",
+            ),
+            (
+                ProcedureKind::GenicularNerveBlock,
+                "the knee joint itself, pain referred from the hip, or nerve pain",
+            ),
+        ] {
+            let text = rationale_of(kind, PARTIAL, &cms);
+            assert!(text.contains(words), "{kind:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn how_to_repeat_uses_the_protocols_numbers_and_the_comparison() {
+        let p = Protocol::named("asra").unwrap().with_window(360).unwrap();
+        let text = rationale_of(
+            ProcedureKind::MedialBranchBlock,
+            &[(-30, 2.0), (30, 1.0), (60, 1.0), (90, 1.0)],
+            &p,
+        );
+        assert!(text.contains("baseline pain below 4/10"), "{text}");
+        assert!(text.contains("hourly to 6h"), "{text}");
+        assert!(text.contains("regular medicines continue"), "{text}");
+        assert!(
+            !text.contains("rated during an activity are counted"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_at_word_boundaries_only() {
+        let lines = wrap("aaa bbb ccc dddddddddddd e", 8, "  ");
+        assert_eq!(lines, ["  aaa", "  bbb", "  ccc", "  dddddddddddd", "  e"]);
+        assert_eq!(wrap("one two", 80, ""), ["one two"]);
+        assert!(wrap("", 80, "").is_empty());
+    }
+}
