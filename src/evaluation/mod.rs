@@ -14,7 +14,9 @@ mod words;
 pub use baseline::{Comparison, FORMULA, relief_pct};
 pub use classify::{Classification, Flag, Reason};
 pub use entry_relief::{EntryRelief, entry_reliefs};
-pub use next_step::{Decision, Facts, MAX_TEST_AGE_DAYS, NextStep, NextStepReason, fmt_pct};
+pub use next_step::{
+    Decision, Facts, MAX_TEST_AGE_DAYS, NextStep, NextStepReason, SUBSTANTIAL_PCT, fmt_pct,
+};
 pub use protocol::{
     ANALGESIC_LOOKBACK_MINUTES, BASELINE_WINDOW_MINUTES, DEFAULT_PROTOCOL, DEFAULT_WINDOW_MINUTES,
     EVERY_BLOCK_KIND, MAX_ONSET_MINUTES, MIN_BASELINE, MIN_POST_READINGS, MIN_SUSTAINED,

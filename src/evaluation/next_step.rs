@@ -108,6 +108,11 @@ pub enum Facts {
         /// A built-in protocol that covers the kind (the first in table order).
         covering: Option<&'static str>,
     },
+    /// Partial relief or negative: whether the peak relief is substantial (≥ 50 %, IMMPACT)
+    /// although below the protocol's threshold.
+    Workup {
+        substantial: bool,
+    },
     /// An earlier test on the same target that is not positive.
     DiscordantBlocks {
         earlier: usize,
@@ -244,12 +249,12 @@ pub fn decide(
                 .unwrap_or(Reason::NoBaseline);
             // 4. Partial relief; 3. every other reason makes the block invalid.
             if first == Reason::PartialRelief {
-                decision(FurtherWorkup, R::PartialRelief, Facts::None)
+                decision(FurtherWorkup, R::PartialRelief, workup(latest))
             } else {
                 decision(RepeatBlock, R::Invalid(first), Facts::None)
             }
         }
-        Classification::Negative => decision(FurtherWorkup, R::Negative, Facts::None),
+        Classification::Negative => decision(FurtherWorkup, R::Negative, workup(latest)),
         Classification::Positive => {
             // 5.1
             match latest.kind {
@@ -342,6 +347,17 @@ pub fn decide(
             // 5.7
             decision(Rfa, R::CriteriaMet, Facts::CriteriaMet { blocks: series })
         }
+    }
+}
+
+/// Relief from this much is substantial (IMMPACT), whatever the protocol's threshold.
+pub const SUBSTANTIAL_PCT: f64 = 50.0;
+
+fn workup(b: &BlockEvaluation) -> Facts {
+    Facts::Workup {
+        substantial: b
+            .peak_relief_pct
+            .is_some_and(|p| super::meets(p, SUBSTANTIAL_PCT)),
     }
 }
 

@@ -128,7 +128,7 @@ fn block_table(rows: &[BlockRow], color: bool) -> comfy_table::Table {
     table
 }
 
-/// Three short lines per block, for a terminal narrower than the table.
+/// A few short lines per block (at most 80 columns), for a terminal narrower than the table.
 fn block_cards(rows: &[BlockRow], color: bool) -> String {
     let mut out = String::new();
     for r in rows {
@@ -143,19 +143,28 @@ fn block_cards(rows: &[BlockRow], color: bool) -> String {
             "{}  {}  {}  {result}{so_far}\n",
             r.id, r.agent, r.at
         ));
+        out.push_str(&format!("    baseline {}\n", r.baseline));
         out.push_str(&format!(
-            "    baseline {}  post readings {}  peak relief {}\n",
-            r.baseline, r.post, r.peak
+            "    post readings {}  peak relief {}\n",
+            r.post, r.peak
         ));
         out.push_str(&format!(
             "    sustained {}  relief lasted {}\n",
             r.sustained, r.lasted
         ));
-        out.push_str(&format!(
-            "    reasons {}  flags {}\n",
+        let codes = format!(
+            "reasons {}  flags {}",
             list_or_dash(&r.reasons, ", "),
             list_or_dash(&r.flags, ", ")
-        ));
+        );
+        if unicode_width::UnicodeWidthStr::width(codes.as_str()) + 4 <= 80 {
+            out.push_str(&format!("    {codes}\n"));
+        } else {
+            for line in wrap(&codes, 80, "    ") {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     out
 }
@@ -315,7 +324,9 @@ mod tests {
         let e = eval(&d, "asra");
         let narrow = evaluation_text(&e, "d.json", false, Some(80));
         assert!(narrow.contains("b1  lidocaine  2026-11-20 09:30 -07:00  POSITIVE\n"));
-        assert!(narrow.contains("    baseline 8.0 (n=1)  post readings 7  peak relief 75.0 %\n"));
+        assert!(
+            narrow.contains("    baseline 8.0 (n=1)\n    post readings 7  peak relief 75.0 %\n")
+        );
         assert!(narrow.contains("    sustained 5  relief lasted 3h\n"));
         assert!(narrow.contains("    reasons –  flags no-provocation\n"));
         assert!(!narrow.contains('┆'));

@@ -182,7 +182,10 @@ pub fn rationale(e: &Evaluation) -> String {
                 how_to_repeat(p, l.comparison)
             )
         }
-        (NextStepReason::PartialRelief | NextStepReason::Negative, _) => workup(l, p),
+        (
+            NextStepReason::PartialRelief | NextStepReason::Negative,
+            Facts::Workup { substantial },
+        ) => workup(l, p, *substantial),
         (NextStepReason::PrognosticBlock, _) => format!(
             "Block {id} ({}) is positive, but RFA targets the nerves: confirm with {} first.",
             kind_name(l.kind),
@@ -262,8 +265,7 @@ pub fn rationale(e: &Evaluation) -> String {
 }
 
 /// The rationale of `further-workup` after a negative or partial block (SPEC §3.4 rule 4).
-fn workup(l: &BlockEvaluation, p: &Protocol) -> String {
-    let peak = l.peak_relief_pct.unwrap_or(0.0);
+fn workup(l: &BlockEvaluation, p: &Protocol, substantial: bool) -> String {
     let mut s = if l.classification == crate::evaluation::Classification::Negative {
         format!(
             "Block {} gave less than {} % relief (peak {}).",
@@ -280,9 +282,10 @@ fn workup(l: &BlockEvaluation, p: &Protocol) -> String {
             fmt_pct(p.threshold_pct)
         )
     };
-    if crate::evaluation::meets(peak, 50.0) {
+    if substantial {
         s.push_str(&format!(
-            " Relief of 50 % or more is substantial, but below this protocol's threshold of {} %.",
+            " Relief of {} % or more is substantial, but below this protocol's threshold of {} %.",
+            fmt_pct(crate::evaluation::SUBSTANTIAL_PCT),
             fmt_pct(p.threshold_pct)
         ));
     }
