@@ -176,7 +176,13 @@ pub fn evaluate_at(
         PROTOCOLS
             .iter()
             .map(|p| {
-                let (_, d, c) = run(&timeline, &targets, p, &mut cache);
+                // The protocol asked for, without overrides, is already done.
+                let (d, c) = if p == protocol {
+                    (decision.clone(), classification)
+                } else {
+                    let (_, d, c) = run(&timeline, &targets, p, &mut cache);
+                    (d, c)
+                };
                 ProtocolVerdict {
                     name: p.name,
                     classification: c,
