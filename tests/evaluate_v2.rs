@@ -271,3 +271,34 @@ fn protocols_lists_kinds_in_table_and_json() {
     let table = env.ok(&["protocols"]);
     assert!(table.contains("medial-branch-block") && table.contains("every block kind"));
 }
+
+#[test]
+fn list_and_log_give_relief_against_the_blocks_baseline_whatever_the_comparison() {
+    let env = Env::new();
+    env.write_diary(POSITIVE);
+    let out = env.ok(&["list", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    // Baseline 7 (provoked); e5 is a resting 9 — not a reading, but its relief is still shown.
+    let relief = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["relief_pct"].clone())
+            .unwrap()
+    };
+    assert_eq!(relief("e1"), Value::Null);
+    assert_eq!(relief("e3").as_f64(), Some(71.4));
+    assert_eq!(relief("e5").as_f64(), Some(-28.6));
+    // `log` says the same for a new entry.
+    let out = env
+        .pd(&["log", "3.5", "--at", "11:30", "--activity", "walking"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &stderr_of(&out);
+    assert!(
+        text.contains("relief 50.0 % from baseline 7.0 (2 readings)"),
+        "{text}"
+    );
+}
