@@ -69,14 +69,25 @@ pub fn protocols_table() -> String {
     }
     out.push_str("T = relief threshold, P = partial floor. Sources:\n");
     for p in &PROTOCOLS {
-        out.push_str(&format!("  {:<6} {}\n", p.name, p.source));
+        let lines = super::rationale::wrap(p.source, 80 - 9, "");
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&format!("  {:<6} ", p.name));
+            } else {
+                out.push_str("         ");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
     }
-    out.push_str("  IMMPACT: 30 % relief is moderately important, 50 % substantial.\n");
-    out.push_str("  Diary practice (e.g. UW Health, \"Pain diary after a nerve block\"): a score every 15 min\n");
-    out.push_str(
-        "  for the first hour, then hourly to 8 h, during activities that usually hurt; no pain\n",
-    );
-    out.push_str("  medicine in that window; rate the treated pain, not the injection site.\n");
+    let practice = "IMMPACT: 30 % relief is moderately important, 50 % substantial. Diary \
+        practice (e.g. UW Health, \"Pain diary after a nerve block\"): a score every 15 min for \
+        the first hour, then hourly to 8 h, during activities that usually hurt; no pain medicine \
+        in that window; rate the treated pain, not the injection site.";
+    for line in super::rationale::wrap(practice, 80, "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 
@@ -123,7 +134,11 @@ mod tests {
 
     #[test]
     fn the_table_cites_every_clinical_source_of_the_spec() {
-        let text = protocols_table();
+        // Sources are wrapped to 80 columns: compare with the white space collapsed.
+        let text = protocols_table()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for source in [
             "Cohen et al., Reg Anesth Pain Med 2020;45:424",
             "L38801",
@@ -134,5 +149,8 @@ mod tests {
         ] {
             assert!(text.contains(source), "{source} is not cited:\n{text}");
         }
+        let table = protocols_table();
+        let after = table.split('┘').nth(1).expect("a table");
+        assert!(after.lines().all(|l| l.chars().count() <= 80), "{after}");
     }
 }
