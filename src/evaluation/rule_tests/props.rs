@@ -191,3 +191,119 @@ fn rationale_says_what_not_sustained_and_no_baseline_mean() {
         crate::render::rationale::rationale(&e)
     );
 }
+
+// ---------------------------------------------------------------- v2 properties
+
+/// Random diaries with every v2 ingredient: kinds (RFAs too), sides, none-words, rest-words,
+/// a regular medicine, and an `as_of` anywhere in (or after) the diary.
+fn gen_diary_v2() -> impl Strategy<Value = (Diary, i64)> {
+    use crate::diary::{ProcedureKind, Side};
+    let words = prop::sample::select(vec![
+        "none",
+        "rest",
+        "Lying Down",
+        "walking",
+        "gabapentin",
+        "oxycodone",
+        "N/A",
+        "standing",
+    ]);
+    (
+        gen_diary(),
+        prop::collection::vec(
+            (
+                prop::sample::select(ProcedureKind::ALL.to_vec()),
+                prop::option::of(prop::sample::select(Side::ALL.to_vec())),
+            ),
+            3,
+        ),
+        prop::collection::vec(
+            (prop::option::of(words.clone()), prop::option::of(words)),
+            40,
+        ),
+        -DAY..3 * DAY,
+    )
+        .prop_map(|(mut d, kinds, texts, as_of)| {
+            for (p, (kind, side)) in d.procedures.iter_mut().zip(kinds) {
+                p.kind = kind;
+                p.side = side;
+                if kind == ProcedureKind::RadiofrequencyAblation {
+                    p.anesthetic = None;
+                }
+            }
+            for (e, (activity, medication)) in d.entries.iter_mut().zip(texts) {
+                if activity.is_some() {
+                    e.activity = activity.map(str::to_string);
+                }
+                if medication.is_some() {
+                    e.medication = medication.map(str::to_string);
+                }
+            }
+            (d, as_of)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn v2_rules_hold_on_random_diaries((d, as_of) in gen_diary_v2(), p in gen_protocol()) {
+        let cut = *at(as_of).time();
+        let Ok(e) = evaluate_at(&d, &p, Some(cut), true) else {
+            // No procedure at or before as_of.
+            prop_assert!(d.procedures.iter().all(|p| p.at.instant() > at(as_of).instant()));
+            return Ok(());
+        };
+        let cut_ns = at(as_of).instant();
+        // Nothing after as_of is seen.
+        for b in &e.blocks {
+            prop_assert!(b.at.instant() <= cut_ns);
+            for r in &b.readings {
+                prop_assert!(r.instant <= cut_ns);
+            }
+        }
+        // Top-level classification: the latest block's, or null after an RFA.
+        let live: Vec<_> = d.procedures.iter().filter(|p| p.at.instant() <= cut_ns).collect();
+        let latest_is_rfa = live.iter().max_by_key(|p| p.at.instant()).is_some_and(|p| !p.is_block());
+        if !latest_is_rfa {
+            prop_assert_eq!(e.classification, e.latest().map(|b| b.classification));
+        } else {
+            prop_assert_eq!(e.classification, None);
+        }
+        // Window open only for a latest block with nothing after it, before its window ends.
+        for (k, b) in e.blocks.iter().enumerate() {
+            let open = b.reasons.first() == Some(&Reason::WindowOpen);
+            prop_assert_eq!(open, b.is_last_procedure && cut_ns < b.window_end);
+            if open {
+                prop_assert_eq!(k, e.blocks.len() - 1);
+                prop_assert_eq!(b.reasons.len(), 1);
+            }
+            // Provoked: every reading has an activity.
+            if b.comparison == Comparison::Provoked {
+                for r in &b.readings {
+                    prop_assert!(has_activity(d.entries[r.entry].activity.as_deref()));
+                }
+            }
+            // Flags in SPEC order, without repeats.
+            prop_assert!(b.flags.windows(2).all(|w| w[0] < w[1]));
+            // same_target_as: earlier blocks with the same target.
+            for id in &b.same_target_as {
+                let earlier = e.blocks[..k].iter().find(|x| &x.id == id);
+                prop_assert!(earlier.is_some());
+            }
+        }
+        // by_protocol: each built-in protocol evaluated alone, at the same as_of.
+        prop_assert_eq!(e.by_protocol.len(), PROTOCOLS.len());
+        for (v, q) in e.by_protocol.iter().zip(PROTOCOLS.iter()) {
+            let alone = evaluate_at(&d, q, Some(cut), false).unwrap();
+            prop_assert_eq!(v.classification, alone.classification);
+            prop_assert_eq!((v.next_step, v.next_step_reason), (alone.decision.step, alone.decision.reason));
+        }
+        // The output always renders.
+        let line = crate::render::evaluation_json::evaluation_line(&e, "d.json");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        prop_assert_eq!(&v["schema"], "paindiary.evaluation.v2");
+        let table = crate::render::evaluation_table::evaluation_table(&e, "d.json", false);
+        prop_assert!(!table.contains("NaN"));
+    }
+}
