@@ -696,3 +696,18 @@ fn short_interval_and_discordant_duration_only_within_a_target() {
     assert_eq!(e.blocks[1].same_target_as, vec!["b1".to_string()]);
     assert!(e.blocks[1].flags.contains(&Flag::ShortInterval));
 }
+
+#[test]
+fn onset_unobserved_needs_onset_over_60_whole_minutes() {
+    // First reading at 60 min 30 s: outside the first hour, but onset is 60 whole minutes.
+    let mut d = one(&[(-30, 8.0), (61, 2.0), (90, 2.0), (120, 2.0)]);
+    d.entries[1].at = at_secs(60 * 60 + 30);
+    let b = &eval(&d, "asra").blocks[0];
+    assert_eq!(b.onset_minutes, Some(60));
+    assert_eq!(b.classification, Classification::Positive);
+    assert_eq!(b.flags, vec![Flag::NoProvocation]);
+    // At 61 min it is flagged.
+    let d = one(&[(-30, 8.0), (61, 2.0), (90, 2.0), (120, 2.0)]);
+    let b = &eval(&d, "asra").blocks[0];
+    assert_eq!(b.flags, vec![Flag::NoProvocation, Flag::OnsetUnobserved]);
+}
