@@ -193,6 +193,7 @@ pub fn evaluation_text(
         .max()
         .unwrap_or(0);
     let blocks = match width {
+        _ if rows.is_empty() => "No diagnostic block at or before the evaluation time.\n".into(),
         Some(width) if natural_width > width => block_cards(&rows, color),
         _ => block_table(&rows, color).to_string() + "\n",
     };
@@ -336,5 +337,25 @@ mod tests {
         assert!(!wide.contains('\x1b'));
         let colored = evaluation_text(&e, "d.json", true, Some(80));
         assert!(colored.contains("\x1b[32mPOSITIVE\x1b[0m"));
+    }
+
+    #[test]
+    fn a_diary_whose_only_procedure_is_an_rfa_says_so_instead_of_an_empty_table() {
+        let mut rfa = block("r1", 0, Anesthetic::Lidocaine);
+        rfa.kind = crate::diary::ProcedureKind::RadiofrequencyAblation;
+        rfa.anesthetic = None;
+        let d = diary(vec![rfa], &[(-30, 7.0)]);
+        let e = crate::evaluation::evaluate(&d, &crate::evaluation::Protocol::default_protocol())
+            .unwrap();
+        let text = evaluation_text(&e, "d.json", false, Some(80));
+        assert!(
+            text.contains("No diagnostic block at or before the evaluation time."),
+            "{text}"
+        );
+        assert!(
+            text.contains("the latest procedure is a radiofrequency ablation"),
+            "{text}"
+        );
+        assert!(!text.contains('┌'), "{text}");
     }
 }
