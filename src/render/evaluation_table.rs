@@ -352,8 +352,9 @@ mod tests {
             text.contains("No diagnostic block at or before the evaluation time."),
             "{text}"
         );
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            text.contains("the latest procedure is a radiofrequency ablation"),
+            flat.contains("the latest procedure is a radiofrequency ablation"),
             "{text}"
         );
         assert!(!text.contains('┌'), "{text}");
