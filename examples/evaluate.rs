@@ -7,7 +7,7 @@
 //! ```
 
 use paindiary::diary::parse_diary;
-use paindiary::evaluation::{Protocol, evaluate};
+use paindiary::evaluation::{Protocol, evaluate_at};
 use std::error::Error;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -22,7 +22,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
     let diary = parse_diary(&bytes).map_err(|e| format!("{path}: {e}"))?;
-    let evaluation = evaluate(&diary, &protocol).map_err(|e| format!("{path}: {e}"))?;
+    // The whole diary (no `as_of` cut-off), and the verdict under every built-in protocol.
+    let evaluation =
+        evaluate_at(&diary, &protocol, None, true).map_err(|e| format!("{path}: {e}"))?;
 
     println!("{path} (protocol {protocol})");
     for block in &evaluation.blocks {
@@ -44,9 +46,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!(
         "next step: {} [{}]",
-        evaluation.next_step.as_str(),
-        evaluation.next_step_reason.as_str()
+        evaluation.decision.step.as_str(),
+        evaluation.decision.reason.as_str()
     );
-    println!("  {}", evaluation.rationale);
+    println!("  {}", paindiary::render::rationale::rationale(&evaluation));
+    for v in &evaluation.by_protocol {
+        println!(
+            "  under {:<5} {} [{}]",
+            v.name,
+            v.next_step.as_str(),
+            v.next_step_reason.as_str()
+        );
+    }
     Ok(())
 }

@@ -105,7 +105,8 @@ mean of the scores of the 30 days before the RFA. `paindiary evaluate` gives the
   paindiary evaluate
   paindiary evaluate examples/diaries/positive-single-block.json
   paindiary evaluate --protocol dual --format json clinic/*.json
-  paindiary evaluate --threshold 80 --window 6h diary.json
+  paindiary evaluate --threshold 80% --window 6h diary.json
+  paindiary evaluate --as-of '2026-11-20 18:00' diary.json
   cat diary.json | paindiary evaluate -
 
 Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
@@ -367,15 +368,60 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct ProtocolArgs {
-    /// The protocol: asra, dual, cms, asipp, sis
-    #[arg(long, default_value = "asra", value_name = "P")]
-    pub protocol: String,
-    /// Replace the protocol's relief threshold T (0 < PCT ≤ 100)
-    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
-    pub threshold: Option<String>,
+    /// The protocol (case is ignored; see `paindiary protocols`)
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ProtocolName::Asra, value_name = "P")]
+    pub protocol: ProtocolName,
+    /// Replace the protocol's relief threshold T: a number, 0 < PCT ≤ 100, `%` allowed (50%)
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true, value_parser = parse_threshold)]
+    pub threshold: Option<f64>,
     /// The post-block window, e.g. 8h, 90m, 1h30m [default: 8h]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub window: Option<String>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_window)]
+    pub window: Option<i64>,
+}
+
+/// The built-in protocols (SPEC §3.5), in the order of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolName {
+    /// ASRA: one block with at least 50 % relief (the default)
+    Asra,
+    /// Two blocks on the same target, each at least 50 %
+    Dual,
+    /// Medicare LCD L38801: two medial branch blocks at least 80 %, 14 days apart
+    Cms,
+    /// ASIPP: two blocks at least 80 %, rated during a provocative activity
+    Asipp,
+    /// SIS comparative blocks: 100 %, the longer-acting agent lasting longer
+    Sis,
+}
+
+impl ProtocolName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProtocolName::Asra => "asra",
+            ProtocolName::Dual => "dual",
+            ProtocolName::Cms => "cms",
+            ProtocolName::Asipp => "asipp",
+            ProtocolName::Sis => "sis",
+        }
+    }
+}
+
+/// `--threshold`: a number, 0 < T ≤ 100, a trailing `%` allowed.
+fn parse_threshold(text: &str) -> Result<f64, String> {
+    let wrong = || {
+        format!("must be a number greater than 0 and at most 100 (e.g. 80 or 80%), not \"{text}\"")
+    };
+    let number = text.trim();
+    let number = number.strip_suffix('%').unwrap_or(number).trim_end();
+    match number.parse::<f64>() {
+        Ok(t) if t.is_finite() && t > 0.0 && t <= 100.0 => Ok(t),
+        _ => Err(wrong()),
+    }
+}
+
+/// `--window`: whole minutes written with d, h, m, greater than 0.
+fn parse_window(text: &str) -> Result<i64, String> {
+    paindiary::time_input::parse_duration_minutes(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -385,6 +431,10 @@ pub struct EvaluateArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub protocol: ProtocolArgs,
+    /// Evaluate the diary as it stood at this time (any --at form; a future time is allowed)
+    /// [default: now]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub as_of: Option<String>,
     #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
     pub format: TableOrJson,
 }

@@ -161,7 +161,7 @@ fn commands_that_need_no_default_diary_work_without_home() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "\"schema\":\"paindiary.evaluation.v1\"",
+            "\"schema\":\"paindiary.evaluation.v2\"",
         ));
     for args in [
         &["protocols", "--format", "json"][..],

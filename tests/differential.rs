@@ -5,6 +5,9 @@
 use std::process::Command;
 
 #[test]
+// The reference in tests/oracle/ reads SPEC v1 §3; evaluation v2 changed the rules and the
+// schema. The oracle helper replaces this test with one against a v2 reading.
+#[ignore = "the oracle still reads SPEC v1 §3; replaced by the v2 differential test"]
 fn evaluate_agrees_with_the_independent_reference_of_spec_section_3() {
     let work = tempfile::tempdir().expect("temp dir");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/differential.py");

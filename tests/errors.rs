@@ -71,7 +71,10 @@ fn command_line_errors_exit_2_and_leave_the_diary_unchanged() {
             &["block", "--anesthetic", "lidocaine", "--at", "13:00"],
             "in the future",
         ),
-        (&["evaluate", "--protocol", "foo"], "unknown protocol"),
+        (
+            &["evaluate", "--protocol", "foo"],
+            "invalid value 'foo' for '--protocol",
+        ),
         (&["evaluate", "--threshold", "0"], "--threshold"),
         (&["evaluate", "--threshold", "101"], "--threshold"),
         (&["evaluate", "--threshold", "-5"], "--threshold"),

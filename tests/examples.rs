@@ -426,6 +426,168 @@ const EXPECTED: &[Expect] = &[
         next_step: "repeat-block",
         next_step_reason: "low-baseline",
     },
+    Expect {
+        name: "window-open",
+        protocol: "asra",
+        patient: "PT-1012",
+        blocks: &[BlockExpect {
+            id: "b1",
+            at: "2026-11-26T08:30:00+01:00",
+            anesthetic: "lidocaine",
+            baseline: 7.5,
+            baseline_readings: 2,
+            post_readings: 5,
+            peak_relief_pct: 73.3,
+            peak_at: "2026-11-26T09:30:00+01:00",
+            sustained_readings: 4,
+            relief_duration_minutes: Some(120),
+            relief_ongoing: true,
+            classification: "inconclusive",
+            reasons: &["window-open"],
+            flags: &[],
+        }],
+        classification: "inconclusive",
+        next_step: "continue-diary",
+        next_step_reason: "window-open",
+    },
+    Expect {
+        name: "late-onset",
+        protocol: "asra",
+        patient: "PT-1013",
+        blocks: &[BlockExpect {
+            id: "b1",
+            at: "2026-11-17T09:00:00-07:00",
+            anesthetic: "bupivacaine",
+            baseline: 7.0,
+            baseline_readings: 2,
+            post_readings: 11,
+            peak_relief_pct: 71.4,
+            peak_at: "2026-11-17T15:00:00-07:00",
+            sustained_readings: 5,
+            relief_duration_minutes: Some(480),
+            relief_ongoing: false,
+            classification: "inconclusive",
+            reasons: &["late-onset"],
+            flags: &["steroid"],
+        }],
+        classification: "inconclusive",
+        next_step: "repeat-block",
+        next_step_reason: "late-onset",
+    },
+    Expect {
+        name: "provoked-baseline",
+        protocol: "asra",
+        patient: "PT-1014",
+        blocks: &[BlockExpect {
+            id: "b1",
+            at: "2026-11-19T10:00:00-07:00",
+            anesthetic: "lidocaine",
+            baseline: 8.0,
+            baseline_readings: 1,
+            post_readings: 10,
+            peak_relief_pct: 87.5,
+            peak_at: "2026-11-19T10:30:00-07:00",
+            sustained_readings: 5,
+            relief_duration_minutes: Some(180),
+            relief_ongoing: false,
+            classification: "positive",
+            reasons: &[],
+            flags: &[],
+        }],
+        classification: "positive",
+        next_step: "rfa",
+        next_step_reason: "criteria-met",
+    },
+    Expect {
+        name: "other-side",
+        protocol: "dual",
+        patient: "PT-1015",
+        blocks: &[
+            BlockExpect {
+                id: "b1",
+                at: "2026-11-03T09:00:00-07:00",
+                anesthetic: "lidocaine",
+                baseline: 8.0,
+                baseline_readings: 2,
+                post_readings: 5,
+                peak_relief_pct: 75.0,
+                peak_at: "2026-11-03T09:30:00-07:00",
+                sustained_readings: 3,
+                relief_duration_minutes: Some(120),
+                relief_ongoing: false,
+                classification: "positive",
+                reasons: &[],
+                flags: &[],
+            },
+            BlockExpect {
+                id: "b2",
+                at: "2026-11-17T09:00:00-07:00",
+                anesthetic: "lidocaine",
+                baseline: 8.0,
+                baseline_readings: 2,
+                post_readings: 5,
+                peak_relief_pct: 75.0,
+                peak_at: "2026-11-17T09:30:00-07:00",
+                sustained_readings: 3,
+                relief_duration_minutes: Some(120),
+                relief_ongoing: false,
+                classification: "positive",
+                reasons: &[],
+                flags: &[],
+            },
+        ],
+        classification: "positive",
+        next_step: "repeat-block",
+        next_step_reason: "confirm",
+    },
+    Expect {
+        name: "intra-articular",
+        protocol: "asra",
+        patient: "PT-1016",
+        blocks: &[BlockExpect {
+            id: "b1",
+            at: "2026-11-10T13:00:00-07:00",
+            anesthetic: "bupivacaine",
+            baseline: 7.0,
+            baseline_readings: 2,
+            post_readings: 10,
+            peak_relief_pct: 85.7,
+            peak_at: "2026-11-10T15:00:00-07:00",
+            sustained_readings: 5,
+            relief_duration_minutes: Some(240),
+            relief_ongoing: false,
+            classification: "positive",
+            reasons: &[],
+            flags: &[],
+        }],
+        classification: "positive",
+        next_step: "repeat-block",
+        next_step_reason: "prognostic-block",
+    },
+    Expect {
+        name: "cms-outside-protocol",
+        protocol: "cms",
+        patient: "PT-1017",
+        blocks: &[BlockExpect {
+            id: "b1",
+            at: "2026-11-05T10:00:00-07:00",
+            anesthetic: "lidocaine",
+            baseline: 7.5,
+            baseline_readings: 2,
+            post_readings: 10,
+            peak_relief_pct: 86.7,
+            peak_at: "2026-11-05T10:30:00-07:00",
+            sustained_readings: 3,
+            relief_duration_minutes: Some(120),
+            relief_ongoing: false,
+            classification: "positive",
+            reasons: &[],
+            flags: &[],
+        }],
+        classification: "positive",
+        next_step: "clinician-review",
+        next_step_reason: "outside-protocol",
+    },
 ];
 
 fn expected(name: &str) -> &'static Expect {
@@ -656,13 +818,17 @@ const TOP_KEYS: &[&str] = &[
     "schema",
     "file",
     "patient",
+    "as_of",
     "protocol",
     "formula",
     "blocks",
+    "ablations",
     "classification",
+    "rfa_outcome",
     "next_step",
     "next_step_reason",
     "rationale",
+    "by_protocol",
 ];
 const PROTOCOL_KEYS: &[&str] = &[
     "name",
@@ -674,34 +840,51 @@ const PROTOCOL_KEYS: &[&str] = &[
     "min_post_readings",
     "window_minutes",
     "baseline_window_minutes",
+    "max_onset_minutes",
+    "analgesic_lookback_minutes",
     "requires_provocation",
     "requires_concordance",
     "min_interval_days",
+    "kinds",
 ];
 const BLOCK_KEYS: &[&str] = &[
     "id",
     "at",
+    "kind",
+    "region",
+    "levels",
+    "side",
     "anesthetic",
+    "steroid",
+    "sedation",
+    "comparison",
     "baseline",
     "baseline_readings",
     "post_readings",
     "peak_relief_pct",
     "peak_at",
+    "onset_minutes",
     "sustained_readings",
     "relief_duration_minutes",
     "relief_ongoing",
+    "window_closes_at",
+    "same_target_as",
     "classification",
     "reasons",
     "flags",
 ];
 
-fn assert_keys(object: &Value, keys: &[&str], what: &str) {
-    let map = object
+/// Every key of `keys` is in `value`, and they come in that order (SPEC §3.7's example);
+/// keys the SPEC's example does not show may only follow them.
+fn assert_keys(value: &Value, keys: &[&str], what: &str) {
+    let map = value
         .as_object()
         .unwrap_or_else(|| panic!("{what} is not an object"));
-    for key in keys {
-        assert!(map.contains_key(*key), "{what} lacks the key {key}");
-    }
+    let actual: Vec<&str> = map.keys().map(String::as_str).collect();
+    assert!(
+        actual.len() >= keys.len() && actual[..keys.len()] == *keys,
+        "{what}: keys {actual:?}, expected {keys:?} first, in that order"
+    );
 }
 
 #[test]
@@ -721,7 +904,27 @@ fn json_output_is_one_line_with_every_spec_key() {
         for b in json["blocks"].as_array().expect("blocks is an array") {
             assert_keys(b, BLOCK_KEYS, &format!("{}.blocks[]", e.name));
         }
-        assert_eq!(json["schema"], "paindiary.evaluation.v1");
+        assert_eq!(json["schema"], "paindiary.evaluation.v2");
+        let by: Vec<&str> = json["by_protocol"]
+            .as_object()
+            .expect("by_protocol is an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(by, ["asra", "dual", "cms", "asipp", "sis"], "{}", e.name);
+        for v in json["by_protocol"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            assert_keys(
+                v,
+                &["classification", "next_step", "next_step_reason"],
+                e.name,
+            );
+        }
+        assert_eq!(json["ablations"], serde_json::json!([]));
+        assert_eq!(json["rfa_outcome"], Value::Null);
         assert_eq!(
             json["formula"],
             "relief_pct = (baseline - score) / baseline * 100"

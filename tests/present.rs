@@ -171,7 +171,7 @@ fn chart_protocol_options() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown protocol"));
+    assert!(stderr(&out).contains("invalid value 'nope' for '--protocol"));
 }
 
 #[test]

@@ -310,3 +310,120 @@ pd log 3 --at 2026-11-24T16:00:00+00:00
 pd log 3 --at 2026-11-24T17:00:00+00:00
 rm -f "$file.bak" "$file.lock"
 
+
+# --- evaluation v2 outcomes (SPEC §3.1-3.5) ---
+
+# window-open: evaluated (2026-11-26 12:00 UTC) 4 h 30 min into the 8 h window
+file=$dir/window-open.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1012
+pd log 8 --at 2026-11-25T19:00:00+01:00 --activity standing --note 'cooking dinner'
+pd log 7 --at 2026-11-26T07:30:00+01:00 --activity walking --note 'walk to the tram'
+pd block --at 2026-11-26T08:30:00+01:00 --anesthetic lidocaine --kind medial-branch-block --region lumbar --levels L4-L5 --side right --note '2% lidocaine 0.5 mL per nerve'
+pd log 5 --at 2026-11-26T08:45:00+01:00 --activity standing
+pd log 3 --at 2026-11-26T09:00:00+01:00 --activity standing
+pd log 3 --at 2026-11-26T09:15:00+01:00 --activity walking
+pd log 2 --at 2026-11-26T09:30:00+01:00 --activity standing --relief 75
+pd log 3 --at 2026-11-26T10:30:00+01:00 --activity walking
+rm -f "$file.bak" "$file.lock"
+
+# late-onset: relief first seen 4 h after a bupivacaine block with a steroid
+file=$dir/late-onset.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1013
+pd log 7 --at 2026-11-16T18:00:00-07:00 --activity standing
+pd log 7 --at 2026-11-17T08:00:00-07:00 --activity walking
+pd block --at 2026-11-17T09:00:00-07:00 --anesthetic bupivacaine --steroid --kind medial-branch-block --region lumbar --levels L3-L4,L4-L5 --side bilateral --note '0.5% bupivacaine with dexamethasone'
+pd log 7 --at 2026-11-17T09:15:00-07:00 --activity standing
+pd log 7 --at 2026-11-17T09:30:00-07:00 --activity standing
+pd log 6 --at 2026-11-17T09:45:00-07:00 --activity walking
+pd log 7 --at 2026-11-17T10:00:00-07:00 --activity standing --note 'no change yet'
+pd log 7 --at 2026-11-17T11:00:00-07:00 --activity walking
+pd log 6 --at 2026-11-17T12:00:00-07:00 --activity standing
+pd log 3 --at 2026-11-17T13:00:00-07:00 --activity walking --note 'suddenly much better'
+pd log 3 --at 2026-11-17T14:00:00-07:00 --activity standing
+pd log 2 --at 2026-11-17T15:00:00-07:00 --activity walking
+pd log 3 --at 2026-11-17T16:00:00-07:00 --activity standing
+pd log 3 --at 2026-11-17T17:00:00-07:00 --activity walking
+pd log 6 --at 2026-11-17T18:00:00-07:00 --activity walking
+rm -f "$file.bak" "$file.lock"
+
+# provoked-baseline: one provoked 8/10 and six resting 2/10 before the block
+file=$dir/provoked-baseline.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1014
+pd log 2 --at 2026-11-18T19:00:00-07:00 --activity 'at rest' --note 'on the sofa'
+pd log 2 --at 2026-11-18T21:00:00-07:00
+pd log 2 --at 2026-11-19T06:30:00-07:00 --activity 'lying down'
+pd log 2 --at 2026-11-19T07:30:00-07:00
+pd log 2 --at 2026-11-19T08:30:00-07:00 --activity resting
+pd log 2 --at 2026-11-19T09:00:00-07:00 --activity none
+pd log 8 --at 2026-11-19T09:30:00-07:00 --activity walking --note 'walk from the car park'
+pd block --at 2026-11-19T10:00:00-07:00 --anesthetic lidocaine --kind medial-branch-block --region lumbar --levels L4-L5,L5-S1 --side bilateral
+pd log 2 --at 2026-11-19T10:15:00-07:00 --activity walking
+pd log 1 --at 2026-11-19T10:30:00-07:00 --activity walking --relief 90
+pd log 2 --at 2026-11-19T10:45:00-07:00 --activity standing
+pd log 3 --at 2026-11-19T11:00:00-07:00 --activity resting
+pd log 1 --at 2026-11-19T12:00:00-07:00 --activity walking
+pd log 2 --at 2026-11-19T13:00:00-07:00 --activity walking
+pd log 5 --at 2026-11-19T14:00:00-07:00 --activity walking
+pd log 7 --at 2026-11-19T15:00:00-07:00 --activity walking
+pd log 8 --at 2026-11-19T16:00:00-07:00 --activity walking
+pd log 8 --at 2026-11-19T17:00:00-07:00 --activity standing
+pd log 8 --at 2026-11-19T18:00:00-07:00 --activity walking
+rm -f "$file.bak" "$file.lock"
+
+# other-side: a positive right-side block, then a positive left-side block (dual)
+file=$dir/other-side.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1015
+for day in 03 17; do
+  pd log 8 --at 2026-11-${day}T07:00:00-07:00 --activity standing
+  pd log 8 --at 2026-11-${day}T08:30:00-07:00 --activity walking
+  if [ "$day" = 03 ]; then side=right; else side=left; fi
+  pd block --at 2026-11-${day}T09:00:00-07:00 --anesthetic lidocaine --kind medial-branch-block --region lumbar --levels L4-L5,L5-S1 --side $side
+  pd log 2 --at 2026-11-${day}T09:30:00-07:00 --activity walking
+  pd log 2 --at 2026-11-${day}T10:00:00-07:00 --activity standing
+  pd log 3 --at 2026-11-${day}T11:00:00-07:00 --activity walking
+  pd log 7 --at 2026-11-${day}T12:00:00-07:00 --activity standing
+  pd log 8 --at 2026-11-${day}T13:00:00-07:00 --activity walking
+done
+rm -f "$file.bak" "$file.lock"
+
+# intra-articular: a positive intra-articular facet injection
+file=$dir/intra-articular.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1016
+pd log 7 --at 2026-11-10T08:00:00-07:00 --activity standing
+pd log 7 --at 2026-11-10T12:00:00-07:00 --activity walking
+pd block --at 2026-11-10T13:00:00-07:00 --anesthetic bupivacaine --kind intra-articular-facet --region lumbar --levels L4-L5 --side left --note '0.5% bupivacaine 1 mL into the joint'
+pd log 4 --at 2026-11-10T13:15:00-07:00 --activity standing
+pd log 2 --at 2026-11-10T13:30:00-07:00 --activity standing
+pd log 2 --at 2026-11-10T14:00:00-07:00 --activity walking
+pd log 1 --at 2026-11-10T15:00:00-07:00 --activity walking
+pd log 2 --at 2026-11-10T16:00:00-07:00 --activity standing
+pd log 3 --at 2026-11-10T17:00:00-07:00 --activity walking
+pd log 5 --at 2026-11-10T18:00:00-07:00 --activity standing
+pd log 6 --at 2026-11-10T19:00:00-07:00 --activity walking
+pd log 6 --at 2026-11-10T20:00:00-07:00 --activity standing
+pd log 7 --at 2026-11-10T21:00:00-07:00 --activity walking
+rm -f "$file.bak" "$file.lock"
+
+# cms-outside-protocol: a genicular nerve block under cms (medial branch blocks only)
+file=$dir/cms-outside-protocol.json
+rm -f "$file" "$file.bak" "$file.lock"
+pd init --patient PT-1017
+pd log 7 --at 2026-11-05T07:00:00-07:00 --activity 'climbing stairs'
+pd log 8 --at 2026-11-05T09:00:00-07:00 --activity walking
+pd block --at 2026-11-05T10:00:00-07:00 --anesthetic lidocaine --kind genicular-nerve-block --region knee --side right
+pd log 3 --at 2026-11-05T10:15:00-07:00 --activity walking
+pd log 1 --at 2026-11-05T10:30:00-07:00 --activity 'climbing stairs'
+pd log 1 --at 2026-11-05T11:00:00-07:00 --activity walking
+pd log 1 --at 2026-11-05T12:00:00-07:00 --activity 'climbing stairs'
+pd log 2 --at 2026-11-05T13:00:00-07:00 --activity walking
+pd log 5 --at 2026-11-05T14:00:00-07:00 --activity walking
+pd log 7 --at 2026-11-05T15:00:00-07:00 --activity 'climbing stairs'
+pd log 7 --at 2026-11-05T16:00:00-07:00 --activity walking
+pd log 8 --at 2026-11-05T17:00:00-07:00 --activity walking
+pd log 7 --at 2026-11-05T18:00:00-07:00 --activity walking
+rm -f "$file.bak" "$file.lock"

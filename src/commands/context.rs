@@ -155,14 +155,16 @@ fn read_clock(zone: &Zone) -> Result<DateTime<Zone>> {
     }
 }
 
+/// How to start a diary, for a missing file.
+pub const START_HINT: &str =
+    "start a diary with `paindiary init` or `paindiary log SCORE`, or give one with --file";
+
 /// Read and validate a diary; errors name the file (and the JSON path and position).
 pub fn load(path: &Path) -> Result<Diary> {
     let bytes = match storage::read_diary(path) {
         Ok(bytes) => bytes,
         Err(e) if e.is_not_found() => {
-            return Err(anyhow!(
-                "{e} (start a diary with `paindiary init` or `paindiary log SCORE`, or give one with --file)"
-            ));
+            return Err(anyhow!("{e} ({START_HINT})"));
         }
         Err(e) => return Err(e.into()),
     };

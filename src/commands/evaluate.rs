@@ -1,37 +1,44 @@
 //! `evaluate`: one diary or a clinic's worth, in parallel, printed in the order given.
 
-use super::context::{Context, parse_bytes, print, usage};
+use super::context::{Context, START_HINT, parse_bytes, print, usage};
 use crate::cli::{EvaluateArgs, ProtocolArgs, TableOrJson};
 use anyhow::{Result, anyhow};
-use paindiary::evaluation::{Protocol, evaluate as evaluate_diary};
+use chrono::{DateTime, FixedOffset, Local, Timelike};
+use paindiary::evaluation::{Protocol, evaluate_at};
 use paindiary::render::sanitize::terminal_text;
 use paindiary::render::{evaluation_json::evaluation_line, evaluation_table::evaluation_table};
 use paindiary::storage::{self, MAX_DIARY_BYTES};
-use paindiary::time_input::parse_duration_minutes;
+use paindiary::time_input::parse_time;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The protocol with its command-line overrides (exit 2 when wrong).
+/// The protocol with its command-line overrides (clap has checked their values: exit 2).
 pub fn protocol_from(args: &ProtocolArgs) -> Result<Protocol> {
-    let mut protocol = Protocol::named(&args.protocol).map_err(|e| usage(e.to_string()))?;
-    if let Some(t) = &args.threshold {
-        let wrong = || {
-            usage(format!(
-                "--threshold must be a number greater than 0 and at most 100, not \"{t}\""
-            ))
-        };
-        let pct: f64 = t.trim().parse().map_err(|_| wrong())?;
-        protocol = protocol.with_threshold(pct).map_err(|_| wrong())?;
+    let mut protocol = Protocol::named(args.protocol.as_str()).map_err(|e| usage(e.to_string()))?;
+    if let Some(t) = args.threshold {
+        protocol = protocol
+            .with_threshold(t)
+            .map_err(|e| usage(e.to_string()))?;
     }
-    if let Some(w) = &args.window {
-        let minutes = parse_duration_minutes(w).map_err(|e| usage(format!("--window: {e}")))?;
+    if let Some(minutes) = args.window {
         protocol = protocol
             .with_window(minutes)
             .map_err(|e| usage(e.to_string()))?;
     }
     Ok(protocol)
+}
+
+/// `--as-of` (any `--at` form, a future time allowed; default now), in the local zone's offset,
+/// to the whole second.
+fn as_of_from(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>> {
+    let t = match text {
+        Some(text) => parse_time(text, &ctx.now).map_err(|e| usage(format!("--as-of: {e}")))?,
+        None => ctx.now.fixed_offset(),
+    };
+    let local = t.with_timezone(&Local);
+    Ok(local.with_nanosecond(0).unwrap_or(local).fixed_offset())
 }
 
 /// Read the bytes of `file` (`-` is standard input, read once).
@@ -48,15 +55,26 @@ fn read_input(file: &Path) -> Result<Vec<u8>> {
         }
         return Ok(bytes);
     }
-    Ok(storage::read_diary(file)?)
+    match storage::read_diary(file) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.is_not_found() => Err(anyhow!("{e} ({START_HINT})")),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Load, evaluate and render one diary.
-fn one(file: &Path, protocol: &Protocol, format: TableOrJson, color: bool) -> Result<String> {
+fn one(
+    file: &Path,
+    protocol: &Protocol,
+    as_of: DateTime<FixedOffset>,
+    format: TableOrJson,
+    color: bool,
+) -> Result<String> {
     let name = file.display().to_string();
     let bytes = read_input(file)?;
     let diary = parse_bytes(&name, bytes)?;
-    let evaluation = evaluate_diary(&diary, protocol).map_err(|e| anyhow!("{name}: {e}"))?;
+    let evaluation =
+        evaluate_at(&diary, protocol, Some(as_of), true).map_err(|e| anyhow!("{name}: {e}"))?;
     let text = match format {
         TableOrJson::Json => evaluation_line(&evaluation, &name) + "\n",
         TableOrJson::Table => evaluation_table(&evaluation, &name, color),
@@ -71,6 +89,7 @@ fn one(file: &Path, protocol: &Protocol, format: TableOrJson, color: bool) -> Re
 
 pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
     let protocol = protocol_from(&args.protocol)?;
+    let as_of = as_of_from(ctx, args.as_of.as_deref())?;
     let files: Vec<PathBuf> = if args.files.is_empty() {
         vec![ctx.diary.clone()]
     } else {
@@ -86,10 +105,10 @@ pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
     }
     let color = ctx.color && args.format == TableOrJson::Table;
     if files.len() == 1 {
-        let text = one(&files[0], &protocol, args.format, color)?;
+        let text = one(&files[0], &protocol, as_of, args.format, color)?;
         return print(&text);
     }
-    let results = in_parallel(&files, |f| one(f, &protocol, args.format, color));
+    let results = in_parallel(&files, |f| one(f, &protocol, as_of, args.format, color));
     let mut failed = 0;
     let mut first = true;
     for result in results {

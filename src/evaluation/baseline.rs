@@ -1,4 +1,5 @@
-//! The pre-block baseline (SPEC §3 "Baseline readings") and the relief formula.
+//! The pre-block baseline (SPEC §3.1): the candidates, the comparison (`provoked` or `all`),
+//! the baseline readings and their mean, and the relief formula.
 
 use super::timeline::{Timeline, minutes_ns};
 use std::ops::Range;
@@ -15,17 +16,44 @@ pub fn relief_pct(baseline: Option<f64>, score: f64) -> Option<f64> {
     }
 }
 
+/// Which readings a block compares (SPEC §3.1 "Comparison": like with like).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// At least one baseline candidate was rated during an activity: only such ratings count.
+    Provoked,
+    /// Every entry counts.
+    All,
+}
+
+impl Comparison {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Provoked => "provoked",
+            Comparison::All => "all",
+        }
+    }
+}
+
 /// What limits the baseline of a block from below, besides its own 24 h window.
 pub struct PreviousBlock {
-    /// The previous block's instant plus the window: baseline readings are later than this.
+    /// The previous block's instant plus the window: candidates are later than this.
     pub window_end: i128,
     /// The last reading of the previous block's (extended) relief run, if it has one.
     pub run_last: Option<i128>,
 }
 
-/// Positions (in the timeline) of the baseline readings of a block at `at`:
-/// `[at − baseline_window, at)`, later than `prev.at + window` and than `prev`'s run.
-pub fn baseline_readings(
+/// The baseline of one block.
+pub struct Baseline {
+    pub comparison: Comparison,
+    /// Positions (in the timeline) of the baseline readings.
+    pub readings: Vec<usize>,
+    /// Their mean; `None` when there are none.
+    pub mean: Option<f64>,
+}
+
+/// Positions of the baseline candidates of a block at `at`: `[at − baseline_window, at)`,
+/// later than `prev.at + window` and than the last reading of `prev`'s extended run.
+pub fn candidates(
     timeline: &Timeline,
     at: i128,
     baseline_window_minutes: i64,
@@ -42,14 +70,26 @@ pub fn baseline_readings(
     start..end.max(start)
 }
 
-/// The mean score of the readings in `range`; `None` when there are none.
-pub fn mean_score(timeline: &Timeline, range: Range<usize>) -> Option<f64> {
-    if range.is_empty() {
-        return None;
+/// The comparison, baseline readings and baseline of a block whose candidates are `range`.
+pub fn baseline(timeline: &Timeline, range: Range<usize>) -> Baseline {
+    let comparison = if range.clone().any(|j| timeline.has_activity(j)) {
+        Comparison::Provoked
+    } else {
+        Comparison::All
+    };
+    let readings: Vec<usize> = match comparison {
+        Comparison::Provoked => range.filter(|&j| timeline.has_activity(j)).collect(),
+        Comparison::All => range.collect(),
+    };
+    let mean = (!readings.is_empty()).then(|| {
+        let sum: f64 = readings.iter().map(|&j| timeline.entry(j).score).sum();
+        sum / readings.len() as f64
+    });
+    Baseline {
+        comparison,
+        readings,
+        mean,
     }
-    let n = range.len() as f64;
-    let sum: f64 = range.map(|j| timeline.entry(j).score).sum();
-    Some(sum / n)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! Classification of each block (SPEC §3 "Classification"), its flags, and the concordance of
+//! Classification of each block (SPEC §3.2), its flags (§3.3), and the concordance of
 //! comparative blocks (lidocaine against a longer-acting agent).
 
 use super::relief_run::meets;
+use super::target::Target;
 use super::timeline::{Timeline, minutes_ns};
+use super::words::{has_activity, medication_key};
 use super::{BlockEvaluation, Protocol, TOLERANCE};
-use crate::diary::{Anesthetic, Sedation, has_text};
+use crate::diary::{Anesthetic, Sedation};
 
 /// A block's response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,14 +26,16 @@ impl Classification {
     }
 }
 
-/// Why a block is inconclusive, in the order SPEC §3 lists them.
+/// Why a block is inconclusive, in the order SPEC §3.2 lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reason {
+    WindowOpen,
     NoBaseline,
     LowBaseline,
     TooFewReadings,
     Sedation,
     Analgesic,
+    LateOnset,
     NoProvocation,
     NotSustained,
     PartialRelief,
@@ -40,46 +44,34 @@ pub enum Reason {
 impl Reason {
     pub fn as_str(self) -> &'static str {
         match self {
+            Reason::WindowOpen => "window-open",
             Reason::NoBaseline => "no-baseline",
             Reason::LowBaseline => "low-baseline",
             Reason::TooFewReadings => "too-few-readings",
             Reason::Sedation => "sedation",
             Reason::Analgesic => "analgesic",
+            Reason::LateOnset => "late-onset",
             Reason::NoProvocation => "no-provocation",
             Reason::NotSustained => "not-sustained",
             Reason::PartialRelief => "partial-relief",
         }
     }
-
-    /// What the reason means, in words for a clinician.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Reason::NoBaseline => {
-                "no usable pain score before the block (in the 24 h before it, after the previous block's window and relief)"
-            }
-            Reason::LowBaseline => "baseline pain below 4/10 (not at least moderate)",
-            Reason::TooFewReadings => "fewer than 3 scores in the post-block window",
-            Reason::Sedation => "moderate or deep sedation can mimic relief",
-            Reason::Analgesic => "pain medicine taken during the relief",
-            Reason::NoProvocation => "no score during a provocative activity",
-            Reason::NotSustained => {
-                "relief reached the threshold, but never in 2 consecutive scores"
-            }
-            Reason::PartialRelief => "relief above the partial floor but below the threshold",
-        }
-    }
 }
 
-/// Observations reported for every block; they never change its classification.
+/// Observations reported for every block, in SPEC §3.3's order; they never change its
+/// classification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Flag {
     ProlongedRelief,
     Steroid,
     MinimalSedation,
     NoProvocation,
+    OnsetUnobserved,
+    WorsePain,
     PprDiscordant,
     ShortInterval,
     DiscordantDuration,
+    RegularAnalgesic,
 }
 
 impl Flag {
@@ -89,27 +81,12 @@ impl Flag {
             Flag::Steroid => "steroid",
             Flag::MinimalSedation => "minimal-sedation",
             Flag::NoProvocation => "no-provocation",
+            Flag::OnsetUnobserved => "onset-unobserved",
+            Flag::WorsePain => "worse-pain",
             Flag::PprDiscordant => "ppr-discordant",
             Flag::ShortInterval => "short-interval",
             Flag::DiscordantDuration => "discordant-duration",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Flag::ProlongedRelief => "relief lasted more than 24 h (longer than the agent acts)",
-            Flag::Steroid => "the block included a steroid",
-            Flag::MinimalSedation => "minimal sedation was given",
-            Flag::NoProvocation => "no post-block score was taken during an activity",
-            Flag::PprDiscordant => {
-                "patient-reported relief differs from the computed relief by 30 points or more"
-            }
-            Flag::ShortInterval => {
-                "less than the protocol's minimum interval after the previous block"
-            }
-            Flag::DiscordantDuration => {
-                "the longer-acting agent did not give longer relief than lidocaine"
-            }
+            Flag::RegularAnalgesic => "regular-analgesic",
         }
     }
 }
@@ -138,16 +115,17 @@ pub fn concordance(lido: &BlockEvaluation, long: &BlockEvaluation) -> Concordanc
     }
 }
 
-/// Every (lidocaine, longer-acting) pair of positive blocks, as positions in `blocks`.
-pub fn comparative_pairs(blocks: &[BlockEvaluation]) -> Vec<(usize, usize)> {
-    let positive = |b: &BlockEvaluation| b.classification == Classification::Positive;
+/// The (lidocaine, longer-acting) pairs of positive blocks among `among` (positions in
+/// `blocks`).
+pub fn comparative_pairs(blocks: &[BlockEvaluation], among: &[usize]) -> Vec<(usize, usize)> {
+    let positive = |i: usize| blocks[i].classification == Classification::Positive;
     let mut pairs = Vec::new();
-    for (i, lido) in blocks.iter().enumerate() {
-        if !(positive(lido) && lido.anesthetic == Anesthetic::Lidocaine) {
+    for &i in among {
+        if !(positive(i) && blocks[i].anesthetic == Anesthetic::Lidocaine) {
             continue;
         }
-        for (j, long) in blocks.iter().enumerate() {
-            if positive(long) && long.anesthetic.is_long_acting() {
+        for &j in among {
+            if positive(j) && blocks[j].anesthetic.is_long_acting() {
                 pairs.push((i, j));
             }
         }
@@ -155,64 +133,147 @@ pub fn comparative_pairs(blocks: &[BlockEvaluation]) -> Vec<(usize, usize)> {
     pairs
 }
 
-/// Classify every block and set its flags (blocks are in time order).
-pub fn classify_blocks(timeline: &Timeline, blocks: &mut [BlockEvaluation], protocol: &Protocol) {
-    for (k, block) in blocks.iter_mut().enumerate() {
-        let proc = timeline.block(k);
-        let prev_at = k.checked_sub(1).map(|p| timeline.block(p).at.instant());
-        let (classification, reasons) = classify(timeline, block, proc.sedation, protocol);
-        block.classification = classification;
-        block.reasons = reasons;
-
-        let flags = &mut block.flags;
-        if block.relief_duration_minutes.is_some_and(|m| m > 24 * 60) {
-            flags.push(Flag::ProlongedRelief);
-        }
-        if proc.steroid {
-            flags.push(Flag::Steroid);
-        }
-        if proc.sedation == Sedation::Minimal {
-            flags.push(Flag::MinimalSedation);
-        }
-        let post = block.readings.iter().filter(|r| r.in_window);
-        if block.post_readings > 0 && !post.clone().any(|r| has_activity(timeline, r.entry)) {
-            flags.push(Flag::NoProvocation);
-        }
-        if post.clone().any(|r| {
-            let reported = timeline.diary.entries[r.entry].relief;
-            matches!((r.relief_pct, reported), (Some(c), Some(p)) if (c - p).abs() >= 30.0 - TOLERANCE)
-        }) {
-            flags.push(Flag::PprDiscordant);
-        }
-        if let (Some(days), Some(prev_at)) = (protocol.min_interval_days, prev_at) {
-            let at = proc.at.instant();
-            if at - prev_at < minutes_ns(i64::from(days) * 24 * 60) {
-                flags.push(Flag::ShortInterval);
+/// Whether an entry in `[from, to]` (instants, both included) has medication, regular or not,
+/// for a block at `at`: `(has non-regular, has regular)`.
+fn medication_between(timeline: &Timeline, at: i128, from: i128, to: i128) -> (bool, bool) {
+    let day_before = at - minutes_ns(24 * 60);
+    let (mut other, mut regular) = (false, false);
+    for j in timeline.first_at_or_after(from)..timeline.first_after(to) {
+        if let Some(key) = medication_key(timeline.entry(j).medication.as_deref()) {
+            if timeline
+                .first_recorded(&key)
+                .is_some_and(|t| t <= day_before)
+            {
+                regular = true;
+            } else {
+                other = true;
             }
         }
     }
-    for (lido, long) in comparative_pairs(blocks) {
-        if concordance(&blocks[lido], &blocks[long]) == Concordance::Discordant {
+    (other, regular)
+}
+
+/// Classify every block and set its flags (blocks are in time order).
+pub fn classify_blocks(
+    timeline: &Timeline,
+    targets: &[Target],
+    blocks: &mut [BlockEvaluation],
+    protocol: &Protocol,
+) {
+    for k in 0..blocks.len() {
+        let prev_same_target = (0..k).rev().find(|&i| targets[i] == targets[k]);
+        let prev_at = prev_same_target.map(|i| blocks[i].at.instant());
+        let block = &mut blocks[k];
+        let at = block.at.instant();
+        let lookback = at - minutes_ns(protocol.analgesic_lookback_minutes);
+        let (other_med, regular_med) = block.run_last.map_or((false, false), |last| {
+            medication_between(timeline, at, lookback, last)
+        });
+        let (classification, reasons) = classify(timeline, block, protocol, other_med);
+        block.classification = classification;
+        block.reasons = reasons;
+        block.flags = flags(timeline, block, protocol, prev_at, regular_med);
+    }
+    for (lido, long) in comparative_pairs(blocks, &(0..blocks.len()).collect::<Vec<_>>()) {
+        if targets[lido] == targets[long]
+            && concordance(&blocks[lido], &blocks[long]) == Concordance::Discordant
+        {
             let later = lido.max(long);
             if !blocks[later].flags.contains(&Flag::DiscordantDuration) {
                 blocks[later].flags.push(Flag::DiscordantDuration);
+                blocks[later].flags.sort();
             }
         }
     }
 }
 
-fn has_activity(timeline: &Timeline, entry: usize) -> bool {
-    has_text(&timeline.diary.entries[entry].activity)
+fn reading_has_activity(timeline: &Timeline, entry: usize) -> bool {
+    has_activity(timeline.diary.entries[entry].activity.as_deref())
 }
 
-/// The classification rules 1–5 of SPEC §3, in order.
+/// The post readings in the first `max_onset_minutes` after the block: `(B.at, B.at + 60 min]`.
+fn first_hour<'b>(
+    block: &'b BlockEvaluation,
+    protocol: &Protocol,
+) -> impl Iterator<Item = &'b super::Reading> + Clone {
+    let end = block.at.instant() + minutes_ns(protocol.max_onset_minutes);
+    block
+        .readings
+        .iter()
+        .filter(|r| r.in_window)
+        .take_while(move |r| r.instant <= end)
+}
+
+/// The flags of SPEC §3.3 (except `discordant-duration`, set across blocks), in order.
+fn flags(
+    timeline: &Timeline,
+    block: &BlockEvaluation,
+    protocol: &Protocol,
+    prev_same_target_at: Option<i128>,
+    regular_medication: bool,
+) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    let post = block.readings.iter().filter(|r| r.in_window);
+    if block.relief_duration_minutes.is_some_and(|m| m > 24 * 60) {
+        flags.push(Flag::ProlongedRelief);
+    }
+    if block.steroid {
+        flags.push(Flag::Steroid);
+    }
+    if block.sedation == Sedation::Minimal {
+        flags.push(Flag::MinimalSedation);
+    }
+    if block.post_readings > 0
+        && !post
+            .clone()
+            .any(|r| reading_has_activity(timeline, r.entry))
+    {
+        flags.push(Flag::NoProvocation);
+    }
+    if block.sustained_readings.unwrap_or(0) >= protocol.min_sustained
+        && block
+            .onset_minutes
+            .is_some_and(|m| m > protocol.max_onset_minutes)
+        && first_hour(block, protocol).next().is_none()
+    {
+        flags.push(Flag::OnsetUnobserved);
+    }
+    if let Some(baseline) = block.baseline {
+        let worse = |r: &&super::Reading| r.score - baseline >= 2.0 - TOLERANCE;
+        let readings: Vec<bool> = post.clone().map(|r| worse(&r)).collect();
+        if readings.windows(2).any(|w| w[0] && w[1]) {
+            flags.push(Flag::WorsePain);
+        }
+    }
+    if post.clone().any(|r| {
+        let reported = timeline.diary.entries[r.entry].relief;
+        matches!((r.relief_pct, reported), (Some(c), Some(p)) if (c - p).abs() >= 30.0 - TOLERANCE)
+    }) {
+        flags.push(Flag::PprDiscordant);
+    }
+    if let (Some(days), Some(prev_at)) = (protocol.min_interval_days, prev_same_target_at)
+        && block.at.instant() - prev_at < minutes_ns(i64::from(days) * 24 * 60)
+    {
+        flags.push(Flag::ShortInterval);
+    }
+    if regular_medication {
+        flags.push(Flag::RegularAnalgesic);
+    }
+    flags
+}
+
+/// The classification rules 0–5 of SPEC §3.2, in order.
 fn classify(
     timeline: &Timeline,
     block: &BlockEvaluation,
-    sedation: Sedation,
     protocol: &Protocol,
+    other_medication: bool,
 ) -> (Classification, Vec<Reason>) {
     use Classification::*;
+    // 0. Window open: the latest block, nothing after it, and the window not yet closed.
+    if block.is_last_procedure && timeline.as_of.is_some_and(|t| t < block.window_end) {
+        return (Inconclusive, vec![Reason::WindowOpen]);
+    }
     // 1. Validity.
     let mut reasons = Vec::new();
     match block.baseline {
@@ -227,28 +288,26 @@ fn classify(
         return (Inconclusive, reasons);
     }
     // 2. Sustained relief.
-    let run: Vec<_> = block
-        .readings
-        .iter()
-        .filter(|r| r.in_run && r.in_window)
-        .collect();
     if block.sustained_readings.unwrap_or(0) >= protocol.min_sustained {
-        if matches!(sedation, Sedation::Moderate | Sedation::Deep) {
+        if matches!(block.sedation, Sedation::Moderate | Sedation::Deep) {
             reasons.push(Reason::Sedation);
         }
-        // Post readings at or before the run's last reading ("at or before" compares
-        // instants: a reading at the same instant but after it in order counts too).
-        let run_last_at = run
-            .last()
-            .map(|r| timeline.diary.entries[r.entry].at.instant());
-        let analgesic = block.readings.iter().filter(|r| r.in_window).any(|r| {
-            let entry = &timeline.diary.entries[r.entry];
-            run_last_at.is_some_and(|last| entry.at.instant() <= last) && entry.has_medication()
-        });
-        if analgesic {
+        if other_medication {
             reasons.push(Reason::Analgesic);
         }
-        if protocol.requires_provocation && !run.iter().any(|r| has_activity(timeline, r.entry)) {
+        let mut early = first_hour(block, protocol).peekable();
+        if block
+            .onset_minutes
+            .is_some_and(|m| m > protocol.max_onset_minutes)
+            && early.peek().is_some()
+            && !early.any(|r| r.relief_pct.is_some_and(|p| meets(p, protocol.partial_pct)))
+        {
+            reasons.push(Reason::LateOnset);
+        }
+        let run = block.readings.iter().filter(|r| r.in_run && r.in_window);
+        if protocol.requires_provocation
+            && !run.clone().any(|r| reading_has_activity(timeline, r.entry))
+        {
             reasons.push(Reason::NoProvocation);
         }
         return if reasons.is_empty() {

@@ -1,5 +1,5 @@
-//! The evaluation engine (SPEC §3): a pure function of a diary and a protocol that classifies
-//! every block, gives its reasons and flags, and the next step. No I/O, no clock.
+//! The evaluation engine (SPEC §3): a pure function of a diary, a protocol and an `as_of`
+//! instant that classifies every block and returns the next step as data. No I/O, no clock.
 
 mod ablation;
 mod baseline;
@@ -10,21 +10,27 @@ mod protocol;
 mod relief_run;
 mod target;
 mod timeline;
+mod words;
 
 pub use ablation::*;
-pub use baseline::{FORMULA, relief_pct};
+pub use baseline::{Comparison, FORMULA, relief_pct};
 pub use classify::{Classification, Flag, Reason};
 pub use entry_relief::{EntryRelief, entry_reliefs};
-pub use next_step::{NextStep, NextStepReason, fmt_pct};
+pub use next_step::{
+    Decision, Facts, MAX_TEST_AGE_DAYS, NextStep, NextStepReason, SUBSTANTIAL_PCT, fmt_pct,
+};
 pub use protocol::{
-    BASELINE_WINDOW_MINUTES, DEFAULT_PROTOCOL, DEFAULT_WINDOW_MINUTES, MIN_BASELINE,
-    MIN_POST_READINGS, MIN_SUSTAINED, PROTOCOLS, Protocol, ProtocolError,
+    ANALGESIC_LOOKBACK_MINUTES, BASELINE_WINDOW_MINUTES, DEFAULT_PROTOCOL, DEFAULT_WINDOW_MINUTES,
+    EVERY_BLOCK_KIND, MAX_ONSET_MINUTES, MIN_BASELINE, MIN_POST_READINGS, MIN_SUSTAINED,
+    PARTIAL_PCT, PROTOCOLS, Protocol, ProtocolError,
 };
 pub use relief_run::meets;
 pub use target::{Target, same_target};
+pub use words::{NONE_WORDS, REST_WORDS, has_activity, has_medication};
 
-use crate::diary::{Anesthetic, Diary, Timestamp};
-use baseline::{PreviousBlock, baseline_readings, mean_score};
+use crate::diary::{Anesthetic, Diary, ProcedureKind, Sedation, Side, Timestamp};
+use baseline::PreviousBlock;
+use chrono::{DateTime, FixedOffset, TimeDelta};
 use timeline::{Timeline, minutes_ns, whole_minutes};
 
 /// Every comparison of a computed value with a limit allows this much (SPEC §3).
@@ -43,6 +49,8 @@ pub struct Reading {
     /// Index into `diary.entries`.
     pub entry: usize,
     pub minutes_after_block: i64,
+    /// The reading's instant (ns since the epoch).
+    pub instant: i128,
     pub score: f64,
     /// Relief against the block's baseline (`None` when it cannot be computed).
     pub relief_pct: Option<f64>,
@@ -59,22 +67,55 @@ pub struct BlockEvaluation {
     pub procedure: usize,
     pub id: String,
     pub at: Timestamp,
+    pub kind: ProcedureKind,
+    pub region: Option<String>,
+    pub levels: Vec<String>,
+    pub side: Option<Side>,
     pub anesthetic: Anesthetic,
+    pub steroid: bool,
+    pub sedation: Sedation,
+    pub comparison: Comparison,
     pub baseline: Option<f64>,
     pub baseline_readings: usize,
     /// Indices into `diary.entries` of the baseline readings.
     pub baseline_entries: Vec<usize>,
+    /// Baseline candidates left out because they were not rated during an activity
+    /// (`provoked` comparison only).
+    pub resting_left_out: usize,
     pub post_readings: usize,
     pub peak_relief_pct: Option<f64>,
     pub peak_at: Option<Timestamp>,
+    pub onset_minutes: Option<i64>,
     pub sustained_readings: Option<usize>,
     pub relief_duration_minutes: Option<i64>,
     pub relief_ongoing: Option<bool>,
+    /// `B.at + window`, with `B.at`'s offset (`None` only past the representable range).
+    pub window_closes_at: Option<Timestamp>,
+    /// Ids of the earlier blocks with the same target, in time order.
+    pub same_target_as: Vec<String>,
     pub classification: Classification,
     pub reasons: Vec<Reason>,
     pub flags: Vec<Flag>,
     /// Post readings, then the readings that extended the run.
     pub readings: Vec<Reading>,
+    /// `B.at + window` as an instant (ns): the next block's baseline starts after it, and so
+    /// does an RFA's (SPEC §3.6).
+    pub window_end: i128,
+    /// The instant of the last reading of the block's run (the run itself, not its extension).
+    pub run_last: Option<i128>,
+    /// The instant of the last reading of the extended run (bounds the next baseline).
+    pub extended_run_last: Option<i128>,
+    /// No procedure of any kind follows this block (at or before `as_of`).
+    pub is_last_procedure: bool,
+}
+
+/// The top-level result under one built-in protocol (SPEC §3.7 `by_protocol`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolVerdict {
+    pub name: &'static str,
+    pub classification: Option<Classification>,
+    pub next_step: NextStep,
+    pub next_step_reason: NextStepReason,
 }
 
 /// The evaluation of one diary.
@@ -82,134 +123,270 @@ pub struct BlockEvaluation {
 pub struct Evaluation {
     pub protocol: Protocol,
     pub patient: Option<String>,
+    /// The instant the diary was evaluated at (`None`: the whole diary, no cut-off).
+    pub as_of: Option<DateTime<FixedOffset>>,
     /// In time order (equal instants keep file order).
     pub blocks: Vec<BlockEvaluation>,
-    /// Those of the latest block.
-    pub classification: Classification,
-    pub next_step: NextStep,
-    pub next_step_reason: NextStepReason,
-    pub rationale: String,
+    /// The latest procedure is a radiofrequency ablation (SPEC §3.6 decides).
+    pub latest_is_rfa: bool,
+    /// The latest block's, when the latest procedure is a block; else `None`.
+    pub classification: Option<Classification>,
+    /// The next step, its reason and the facts behind it.
+    pub decision: Decision,
+    /// The same diary under each built-in protocol (empty unless asked for).
+    pub by_protocol: Vec<ProtocolVerdict>,
 }
 
 impl Evaluation {
-    /// The latest block's evaluation.
-    pub fn latest(&self) -> &BlockEvaluation {
-        // `evaluate` refuses a diary without blocks, so there is always one.
-        &self.blocks[self.blocks.len() - 1]
+    /// The latest block's evaluation, if there is a block.
+    pub fn latest(&self) -> Option<&BlockEvaluation> {
+        self.blocks.last()
+    }
+
+    /// The block that decided the next step, if a block decided it.
+    pub fn deciding_block(&self) -> Option<&BlockEvaluation> {
+        self.decision.block.and_then(|k| self.blocks.get(k))
     }
 }
 
-/// Evaluate every block of `diary` under `protocol`.
+/// Evaluate every block of the whole `diary` under `protocol` (no `as_of` cut-off, no
+/// `by_protocol`): what `list`, `log`, `chart` and `report` need.
 pub fn evaluate(diary: &Diary, protocol: &Protocol) -> Result<Evaluation, EvaluationError> {
-    let timeline = Timeline::new(diary);
-    if timeline.blocks.is_empty() {
+    evaluate_at(diary, protocol, None, false)
+}
+
+/// Evaluate `diary` as it stood at `as_of` (`None`: everything) under `protocol`; with
+/// `by_protocol`, also under each built-in protocol, sharing the work that does not depend
+/// on the protocol.
+pub fn evaluate_at(
+    diary: &Diary,
+    protocol: &Protocol,
+    as_of: Option<DateTime<FixedOffset>>,
+    by_protocol: bool,
+) -> Result<Evaluation, EvaluationError> {
+    let cut = as_of.as_ref().map(|t| Timestamp::new(*t).instant());
+    let timeline = Timeline::new(diary, cut);
+    if timeline.procedures.is_empty() {
         return Err(EvaluationError::NoBlock);
     }
-    let mut blocks = Vec::with_capacity(timeline.blocks.len());
-    let mut prev: Option<PreviousBlock> = None;
-    for k in 0..timeline.blocks.len() {
-        let (block, run_last) = measure_block(&timeline, k, protocol, prev.as_ref());
-        let at = timeline.block(k).at.instant();
-        prev = Some(PreviousBlock {
-            window_end: at + minutes_ns(protocol.window_minutes),
-            run_last,
-        });
-        blocks.push(block);
-    }
-    classify::classify_blocks(&timeline, &mut blocks, protocol);
-    let decision = next_step::decide(&blocks, protocol);
-    let latest = &blocks[blocks.len() - 1];
+    let targets: Vec<Target> = (0..timeline.blocks.len())
+        .map(|k| Target::of(timeline.block(k)))
+        .collect();
+    let mut cache = MeasureCache::default();
+    let (blocks, decision, classification) = run(&timeline, &targets, protocol, &mut cache);
+    let by_protocol = if by_protocol {
+        PROTOCOLS
+            .iter()
+            .map(|p| {
+                // The protocol asked for, without overrides, is already done.
+                let (d, c) = if p == protocol {
+                    (decision.clone(), classification)
+                } else {
+                    let (_, d, c) = run(&timeline, &targets, p, &mut cache);
+                    (d, c)
+                };
+                ProtocolVerdict {
+                    name: p.name,
+                    classification: c,
+                    next_step: d.step,
+                    next_step_reason: d.reason,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Evaluation {
         protocol: protocol.clone(),
         patient: diary.patient_id().map(str::to_string),
-        classification: latest.classification,
-        next_step: decision.step,
-        next_step_reason: decision.reason,
-        rationale: decision.rationale,
+        as_of,
+        latest_is_rfa: timeline.latest_procedure().is_some_and(|p| !p.is_block()),
         blocks,
+        classification,
+        decision,
+        by_protocol,
     })
 }
 
-/// Baseline, readings and relief of the block at position `k`; also returns the instant of
-/// the last reading of its extended run, which bounds the next block's baseline.
+/// Measurements depend on the protocol only through these; equal keys share the work.
+type MeasureKey = (u64, i64, i64, usize);
+
+#[derive(Default)]
+struct MeasureCache(Vec<(MeasureKey, Vec<BlockEvaluation>)>);
+
+/// Measure (or reuse), classify and decide under one protocol.
+fn run(
+    timeline: &Timeline,
+    targets: &[Target],
+    protocol: &Protocol,
+    cache: &mut MeasureCache,
+) -> (Vec<BlockEvaluation>, Decision, Option<Classification>) {
+    let key = (
+        protocol.threshold_pct.to_bits(),
+        protocol.window_minutes,
+        protocol.baseline_window_minutes,
+        protocol.min_sustained,
+    );
+    let mut blocks = match cache.0.iter().find(|(k, _)| *k == key) {
+        Some((_, b)) => b.clone(),
+        None => {
+            let b = measure_all(timeline, targets, protocol);
+            cache.0.push((key, b.clone()));
+            b
+        }
+    };
+    classify::classify_blocks(timeline, targets, &mut blocks, protocol);
+    let latest_is_rfa = timeline.latest_procedure().is_some_and(|p| !p.is_block());
+    let (decision, classification) = if latest_is_rfa {
+        (
+            next_step::decide_after_rfa(timeline, &blocks, protocol),
+            None,
+        )
+    } else {
+        let d = next_step::decide(timeline, targets, &blocks, protocol);
+        (d, blocks.last().map(|b| b.classification))
+    };
+    (blocks, decision, classification)
+}
+
+/// Measure every block in time order (each block's baseline depends on the one before).
+fn measure_all(
+    timeline: &Timeline,
+    targets: &[Target],
+    protocol: &Protocol,
+) -> Vec<BlockEvaluation> {
+    let mut blocks: Vec<BlockEvaluation> = Vec::with_capacity(timeline.blocks.len());
+    for k in 0..timeline.blocks.len() {
+        let prev = blocks.last().map(|b| PreviousBlock {
+            window_end: b.window_end,
+            run_last: b.extended_run_last,
+        });
+        let mut block = measure_block(timeline, k, protocol, prev.as_ref());
+        block.same_target_as = (0..k)
+            .filter(|&i| targets[i] == targets[k])
+            .map(|i| blocks[i].id.clone())
+            .collect();
+        blocks.push(block);
+    }
+    blocks
+}
+
+/// Baseline, readings and relief of the block at position `k` (SPEC §3.1).
 fn measure_block(
     timeline: &Timeline,
     k: usize,
     protocol: &Protocol,
     prev: Option<&PreviousBlock>,
-) -> (BlockEvaluation, Option<i128>) {
+) -> BlockEvaluation {
     let proc = timeline.block(k);
     let at = proc.at.instant();
-    let horizon = match k + 1 < timeline.blocks.len() {
-        true => timeline.first_at_or_after(timeline.block(k + 1).at.instant()),
-        false => timeline.entries.len(),
+    let window_end = at + minutes_ns(protocol.window_minutes);
+    let next = timeline.next_after_block(k);
+    let horizon = next.map_or(timeline.entries.len(), |n| {
+        timeline.first_at_or_after(n.at.instant())
+    });
+    let candidates = baseline::candidates(timeline, at, protocol.baseline_window_minutes, prev);
+    let n_candidates = candidates.len();
+    let base = baseline::baseline(timeline, candidates);
+    let is_reading = |j: usize| match base.comparison {
+        baseline::Comparison::Provoked => timeline.has_activity(j),
+        baseline::Comparison::All => true,
     };
-    let base_range = baseline_readings(timeline, at, protocol.baseline_window_minutes, prev);
-    let baseline = mean_score(timeline, base_range.clone());
     let post_start = timeline.first_after(at);
     let post_end = timeline
-        .first_after(at + minutes_ns(protocol.window_minutes))
+        .first_after(window_end)
         .min(horizon)
         .max(post_start);
-    let post = post_start..post_end;
+    let post: Vec<usize> = (post_start..post_end).filter(|&j| is_reading(j)).collect();
 
     let mut block = BlockEvaluation {
-        procedure: timeline.blocks[k],
+        procedure: timeline.procedures[timeline.blocks[k]],
         id: proc.id.clone(),
         at: proc.at.clone(),
+        kind: proc.kind,
+        region: proc.region.clone(),
+        levels: proc.levels.clone(),
+        side: proc.side,
         // A loaded block always has its agent (SPEC §1); one built in memory may not.
         anesthetic: proc.anesthetic.unwrap_or(Anesthetic::Other),
-        baseline,
-        baseline_readings: base_range.len(),
-        baseline_entries: base_range.map(|j| timeline.entries[j]).collect(),
+        steroid: proc.steroid,
+        sedation: proc.sedation,
+        comparison: base.comparison,
+        baseline: base.mean,
+        baseline_readings: base.readings.len(),
+        baseline_entries: base.readings.iter().map(|&j| timeline.entries[j]).collect(),
+        resting_left_out: n_candidates - base.readings.len(),
         post_readings: post.len(),
         peak_relief_pct: None,
         peak_at: None,
+        onset_minutes: None,
         sustained_readings: None,
         relief_duration_minutes: None,
         relief_ongoing: None,
+        window_closes_at: proc
+            .at
+            .time()
+            .checked_add_signed(TimeDelta::minutes(protocol.window_minutes))
+            .map(Timestamp::new),
+        same_target_as: Vec::new(),
         classification: Classification::Inconclusive,
         reasons: Vec::new(),
         flags: Vec::new(),
         readings: Vec::new(),
+        window_end,
+        run_last: None,
+        extended_run_last: None,
+        is_last_procedure: next.is_none(),
     };
-    let relief = baseline.filter(|&b| b != 0.0).map(|b| {
+    let usable = base.mean.filter(|&b| b != 0.0);
+    let relief = usable.map(|b| {
+        let after = (post_end..horizon).filter(|&j| is_reading(j));
         relief_run::follow(
             timeline,
             b,
-            post.clone(),
-            horizon,
+            &post,
+            after,
             protocol.threshold_pct,
             protocol.min_sustained,
         )
     });
-    let run_end = relief.as_ref().and_then(|r| r.extended_last);
-    let run_start = relief
-        .as_ref()
-        .and_then(|r| r.run.as_ref().map(|r| r.start));
-    let reading_end = run_end.map_or(post.end, |last| (last + 1).max(post.end));
-    for j in post.start..reading_end {
+    let run = relief.as_ref().and_then(|r| r.run.clone());
+    let empty = Vec::new();
+    let extension = relief.as_ref().map_or(&empty, |r| &r.extension);
+    for (i, &j) in post.iter().chain(extension.iter()).enumerate() {
         let entry = timeline.entry(j);
+        let in_window = i < post.len();
         block.readings.push(Reading {
             entry: timeline.entries[j],
             minutes_after_block: whole_minutes(at, timeline.instants[j]),
+            instant: timeline.instants[j],
             score: entry.score,
-            relief_pct: relief_pct(baseline, entry.score),
-            in_window: j < post.end,
-            in_run: run_start.is_some_and(|s| s <= j) && run_end.is_some_and(|e| j <= e),
+            relief_pct: relief_pct(base.mean, entry.score),
+            in_window,
+            in_run: run.as_ref().is_some_and(|r| !in_window || r.contains(&i)),
         });
     }
     if let Some(relief) = &relief {
-        if let Some((pct, j)) = relief.peak {
+        if let Some((pct, i)) = relief.peak {
             block.peak_relief_pct = Some(pct);
-            block.peak_at = Some(timeline.entry(j).at.clone());
+            block.peak_at = Some(timeline.entry(post[i]).at.clone());
         }
         block.sustained_readings = Some(relief.sustained_readings());
-        block.relief_duration_minutes =
-            run_end.map(|last| whole_minutes(at, timeline.instants[last]));
+        if let Some(run) = &relief.run {
+            let first = timeline.instants[post[run.start]];
+            let last = timeline.instants[post[run.end - 1]];
+            let extended_last = relief
+                .extension
+                .last()
+                .map_or(last, |&j| timeline.instants[j]);
+            block.onset_minutes = Some(whole_minutes(at, first));
+            block.run_last = Some(last);
+            block.extended_run_last = Some(extended_last);
+            block.relief_duration_minutes = Some(whole_minutes(at, extended_last));
+        }
         block.relief_ongoing = Some(relief.ongoing);
     }
-    (block, run_end.map(|last| timeline.instants[last]))
+    block
 }
 
 #[cfg(test)]

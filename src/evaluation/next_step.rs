@@ -1,7 +1,14 @@
-//! The next step after the latest block (SPEC §3 "Next step"), with its reason and rationale.
+//! The next step after the latest block (SPEC §3.4), as data: the step, its reason and the
+//! facts behind it. The sentences are written in `render::rationale`.
 
 use super::classify::{Concordance, comparative_pairs, concordance};
-use super::{BlockEvaluation, Classification, Flag, Protocol, Reason};
+use super::target::Target;
+use super::timeline::{Timeline, minutes_ns};
+use super::{BlockEvaluation, Classification, Flag, PROTOCOLS, Protocol, Reason};
+use crate::diary::{ProcedureKind, Timestamp};
+
+/// Earlier tests and a positive block are at most this many 24-hour days old (SPEC §3.4).
+pub const MAX_TEST_AGE_DAYS: i64 = 183;
 
 /// What to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,68 +49,197 @@ impl NextStep {
     }
 }
 
-/// Why that step.
+/// Why that step (`next_step_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NextStepReason {
-    /// The latest block was inconclusive for this reason.
+    WindowOpen,
+    OutsideProtocol,
+    WorsePain,
+    /// The latest block was inconclusive for this (first) reason.
     Invalid(Reason),
     PartialRelief,
     Negative,
+    PrognosticBlock,
+    OtherKind,
     DiscordantBlocks,
     Confirm,
     ShortInterval,
     DiscordantDuration,
+    StaleBlock,
     CriteriaMet,
+    /// The latest procedure is an RFA and SPEC §3.6 is not wired in yet (placeholder).
+    RfaNotEvaluated,
 }
 
 impl NextStepReason {
     pub fn as_str(self) -> &'static str {
         match self {
+            NextStepReason::WindowOpen => "window-open",
+            NextStepReason::OutsideProtocol => "outside-protocol",
+            NextStepReason::WorsePain => "worse-pain",
             NextStepReason::Invalid(r) => r.as_str(),
             NextStepReason::PartialRelief => "partial-relief",
             NextStepReason::Negative => "negative",
+            NextStepReason::PrognosticBlock => "prognostic-block",
+            NextStepReason::OtherKind => "other-kind",
             NextStepReason::DiscordantBlocks => "discordant-blocks",
             NextStepReason::Confirm => "confirm",
             NextStepReason::ShortInterval => "short-interval",
             NextStepReason::DiscordantDuration => "discordant-duration",
+            NextStepReason::StaleBlock => "stale-block",
             NextStepReason::CriteriaMet => "criteria-met",
+            NextStepReason::RfaNotEvaluated => "rfa-not-evaluated",
         }
     }
 }
 
+/// The facts behind a decision, for the rationale (positions are into the evaluation's
+/// `blocks`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Facts {
+    /// Nothing beyond the deciding block itself.
+    None,
+    WindowOpen {
+        closes_at: Option<Timestamp>,
+    },
+    OutsideProtocol {
+        kind: ProcedureKind,
+        covered: &'static [ProcedureKind],
+        /// A built-in protocol that covers the kind (the first in table order).
+        covering: Option<&'static str>,
+    },
+    /// Partial relief or negative: whether the peak relief is substantial (≥ 50 %, IMMPACT)
+    /// although below the protocol's threshold.
+    Workup {
+        substantial: bool,
+    },
+    /// An earlier test on the same target that is not positive.
+    DiscordantBlocks {
+        earlier: usize,
+    },
+    Confirm {
+        /// Positive blocks of the series counted so far (`k`).
+        positive: usize,
+        required: usize,
+        /// A concordant pair is missing (comparative blocks): repeat with the other agent.
+        other_agent: bool,
+    },
+    ShortInterval {
+        previous: usize,
+        min_days: u32,
+    },
+    DiscordantDuration {
+        lidocaine: usize,
+        longer_acting: usize,
+    },
+    StaleBlock {
+        days: i64,
+    },
+    CriteriaMet {
+        /// The positive blocks that met the criteria (`L` and its earlier tests).
+        blocks: Vec<usize>,
+    },
+    AfterRfa {
+        rfa: String,
+    },
+}
+
+/// The next step, its reason, and the facts behind it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub step: NextStep,
     pub reason: NextStepReason,
-    pub rationale: String,
+    /// Position in `blocks` of the block that decided (`L`), if a block decided.
+    pub block: Option<usize>,
+    pub facts: Facts,
 }
 
-/// A valid test: positive, negative, or inconclusive for partial relief.
-fn is_valid_test(b: &BlockEvaluation) -> bool {
+/// A valid earlier test: positive, negative, or inconclusive for partial relief only.
+fn is_test(b: &BlockEvaluation) -> bool {
     match b.classification {
         Classification::Positive | Classification::Negative => true,
         Classification::Inconclusive => b.reasons == [Reason::PartialRelief],
     }
 }
 
-const HOW_TO_REPEAT: &str = "Repeat it with a complete diary (a score every 15 min for the first hour, then hourly to 8 h, during activities that usually hurt), without sedation, without pain medicine in that window, when pain is at least moderate (4/10 or more), and after the previous relief has worn off.";
+/// SPEC §3.6 decides when the latest procedure is an RFA. Single integration point: until the
+/// ablation module is wired in, this returns `clinician-review` as a placeholder.
+pub fn decide_after_rfa(
+    timeline: &Timeline,
+    _blocks: &[BlockEvaluation],
+    _protocol: &Protocol,
+) -> Decision {
+    Decision {
+        step: NextStep::ClinicianReview,
+        reason: NextStepReason::RfaNotEvaluated,
+        block: None,
+        facts: Facts::AfterRfa {
+            rfa: timeline
+                .latest_procedure()
+                .map_or(String::new(), |p| p.id.clone()),
+        },
+    }
+}
 
-/// Decide from the latest block (the last of `blocks`, which are in time order).
-pub fn decide(blocks: &[BlockEvaluation], protocol: &Protocol) -> Decision {
+/// Decide from the latest block `L` (the last of `blocks`, which are in time order).
+pub fn decide(
+    timeline: &Timeline,
+    targets: &[Target],
+    blocks: &[BlockEvaluation],
+    protocol: &Protocol,
+) -> Decision {
     use NextStep::*;
     use NextStepReason as R;
-    let Some((latest, earlier)) = blocks.split_last() else {
-        return Decision {
-            step: FurtherWorkup,
-            reason: R::Negative,
-            rationale: "No block was recorded.".into(),
-        };
+    let Some(l) = blocks.len().checked_sub(1) else {
+        // `evaluate` refuses a diary without procedures, and an RFA-only diary goes to §3.6.
+        return decide_after_rfa(timeline, blocks, protocol);
     };
-    let id = &latest.id;
-    let decision = |step, reason, rationale: String| Decision {
+    let latest = &blocks[l];
+    let decision = |step, reason, facts| Decision {
         step,
         reason,
-        rationale,
+        block: Some(l),
+        facts,
     };
+    let day = minutes_ns(24 * 60);
+    let at = latest.at.instant();
+    // Earlier tests: the series before L, at most 183 days before it, valid tests only.
+    let earlier: Vec<usize> = (0..l)
+        .filter(|&i| targets[i] == targets[l])
+        .filter(|&i| at - blocks[i].at.instant() <= MAX_TEST_AGE_DAYS as i128 * day)
+        .filter(|&i| is_test(&blocks[i]))
+        .collect();
+
+    // 1. Window open.
+    if latest.reasons.first() == Some(&Reason::WindowOpen) {
+        return decision(
+            ContinueDiary,
+            R::WindowOpen,
+            Facts::WindowOpen {
+                closes_at: latest.window_closes_at.clone(),
+            },
+        );
+    }
+    // 2. Outside the protocol.
+    if !protocol.covers(latest.kind) {
+        return decision(
+            ClinicianReview,
+            R::OutsideProtocol,
+            Facts::OutsideProtocol {
+                kind: latest.kind,
+                covered: protocol.kinds,
+                covering: PROTOCOLS
+                    .iter()
+                    .find(|p| p.covers(latest.kind))
+                    .map(|p| p.name),
+            },
+        );
+    }
+    // 2a. Worse pain after a block that is not positive.
+    if latest.classification != Classification::Positive && latest.flags.contains(&Flag::WorsePain)
+    {
+        return decision(ClinicianReview, R::WorsePain, Facts::None);
+    }
     match latest.classification {
         Classification::Inconclusive => {
             let first = latest
@@ -111,115 +247,117 @@ pub fn decide(blocks: &[BlockEvaluation], protocol: &Protocol) -> Decision {
                 .first()
                 .copied()
                 .unwrap_or(Reason::NoBaseline);
+            // 4. Partial relief; 3. every other reason makes the block invalid.
             if first == Reason::PartialRelief {
-                return decision(
-                    FurtherWorkup,
-                    R::PartialRelief,
-                    format!(
-                        "Block {id} gave partial relief ({} % or more but below {} %): the pain is probably not, or not only, from the blocked joints. Look for other pain sources (disc, sacroiliac joint, muscle) and consider imaging.",
-                        fmt_pct(protocol.partial_pct),
-                        fmt_pct(protocol.threshold_pct)
-                    ),
-                );
+                decision(FurtherWorkup, R::PartialRelief, workup(latest))
+            } else {
+                decision(RepeatBlock, R::Invalid(first), Facts::None)
             }
-            let why: Vec<_> = latest.reasons.iter().map(|r| r.describe()).collect();
-            decision(
-                RepeatBlock,
-                R::Invalid(first),
-                format!(
-                    "Block {id} cannot be judged: {}. {HOW_TO_REPEAT}",
-                    why.join("; ")
-                ),
-            )
         }
-        Classification::Negative => decision(
-            FurtherWorkup,
-            R::Negative,
-            format!(
-                "Block {id} gave less than {} % relief: the blocked joints are unlikely to be the pain source. Look for other pain sources (disc, sacroiliac joint, muscle) and consider imaging.",
-                fmt_pct(protocol.partial_pct)
-            ),
-        ),
+        Classification::Negative => decision(FurtherWorkup, R::Negative, workup(latest)),
         Classification::Positive => {
-            let valid: Vec<_> = earlier.iter().filter(|b| is_valid_test(b)).collect();
-            if let Some(b) = valid
+            // 5.1
+            match latest.kind {
+                ProcedureKind::IntraArticularFacet | ProcedureKind::Sacroiliac => {
+                    return decision(RepeatBlock, R::PrognosticBlock, Facts::None);
+                }
+                ProcedureKind::Other => {
+                    return decision(ClinicianReview, R::OtherKind, Facts::None);
+                }
+                _ => {}
+            }
+            // 5.2
+            if let Some(&i) = earlier
                 .iter()
-                .find(|b| b.classification != Classification::Positive)
+                .find(|&&i| blocks[i].classification != Classification::Positive)
             {
                 return decision(
                     FurtherWorkup,
                     R::DiscordantBlocks,
-                    format!(
-                        "Block {id} is positive but the earlier block {} was not ({}): the blocks disagree, so the diagnosis is not established. Consider other pain sources before ablation.",
-                        b.id,
-                        if b.classification == Classification::Negative {
-                            "negative"
-                        } else {
-                            "partial relief"
-                        }
-                    ),
+                    Facts::DiscordantBlocks { earlier: i },
                 );
             }
-            let k = 1 + valid.len();
+            // 5.3
+            let k = 1 + earlier.len();
             if k < protocol.blocks_required {
                 return decision(
                     RepeatBlock,
                     R::Confirm,
-                    format!(
-                        "Block {id} is positive; the {} protocol asks for {} positive blocks and this is {} of them: confirm with another block{}.",
-                        protocol.name,
-                        protocol.blocks_required,
-                        k,
-                        if protocol.requires_concordance {
-                            " using the other agent (lidocaine against bupivacaine or ropivacaine)"
-                        } else {
-                            ""
-                        }
-                    ),
+                    Facts::Confirm {
+                        positive: k,
+                        required: protocol.blocks_required,
+                        other_agent: false,
+                    },
                 );
             }
-            if let Some(days) = protocol.min_interval_days
+            // 5.4
+            if let Some(min_days) = protocol.min_interval_days
                 && latest.flags.contains(&Flag::ShortInterval)
             {
+                let previous = (0..l)
+                    .rev()
+                    .find(|&i| targets[i] == targets[l])
+                    .unwrap_or(l);
                 return decision(
                     RepeatBlock,
                     R::ShortInterval,
-                    format!(
-                        "Block {id} is positive but came less than {days} days after the previous block; the {} protocol asks for that interval. Repeat the block once it has passed.",
-                        protocol.name
-                    ),
+                    Facts::ShortInterval { previous, min_days },
                 );
             }
+            // 5.5
+            let mut series = earlier.clone();
+            series.push(l);
             if protocol.requires_concordance {
-                let pairs = comparative_pairs(blocks);
-                let verdicts: Vec<_> = pairs
+                let pairs = comparative_pairs(blocks, &series);
+                if let Some(&(lidocaine, longer_acting)) = pairs
                     .iter()
-                    .map(|&(a, b)| concordance(&blocks[a], &blocks[b]))
-                    .collect();
-                if verdicts.contains(&Concordance::Discordant) {
+                    .find(|&&(a, b)| concordance(&blocks[a], &blocks[b]) == Concordance::Discordant)
+                {
                     return decision(
                         FurtherWorkup,
                         R::DiscordantDuration,
-                        "The longer-acting agent did not give longer relief than lidocaine: the comparative blocks are discordant, which suggests a placebo response. Consider other pain sources before ablation.".into(),
+                        Facts::DiscordantDuration {
+                            lidocaine,
+                            longer_acting,
+                        },
                     );
                 }
-                if !verdicts.contains(&Concordance::Concordant) {
+                if !pairs
+                    .iter()
+                    .any(|&(a, b)| concordance(&blocks[a], &blocks[b]) == Concordance::Concordant)
+                {
                     return decision(
                         RepeatBlock,
                         R::Confirm,
-                        "No concordant pair of comparative blocks yet (positive lidocaine block whose relief ended, and a positive bupivacaine or ropivacaine block with longer relief): repeat the block with the other agent.".into(),
+                        Facts::Confirm {
+                            positive: k,
+                            required: protocol.blocks_required,
+                            other_agent: true,
+                        },
                     );
                 }
             }
-            decision(
-                Rfa,
-                R::CriteriaMet,
-                format!(
-                    "Block {id} is positive and the {} protocol's criteria are met ({}): radiofrequency ablation of the blocked nerves can be considered.",
-                    protocol.name, protocol.summary
-                ),
-            )
+            // 5.6
+            if let Some(as_of) = timeline.as_of
+                && as_of - at > MAX_TEST_AGE_DAYS as i128 * day
+            {
+                let days = ((as_of - at) / day) as i64;
+                return decision(RepeatBlock, R::StaleBlock, Facts::StaleBlock { days });
+            }
+            // 5.7
+            decision(Rfa, R::CriteriaMet, Facts::CriteriaMet { blocks: series })
         }
+    }
+}
+
+/// Relief from this much is substantial (IMMPACT), whatever the protocol's threshold.
+pub const SUBSTANTIAL_PCT: f64 = 50.0;
+
+fn workup(b: &BlockEvaluation) -> Facts {
+    Facts::Workup {
+        substantial: b
+            .peak_relief_pct
+            .is_some_and(|p| super::meets(p, SUBSTANTIAL_PCT)),
     }
 }
 

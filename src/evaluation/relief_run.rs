@@ -1,20 +1,23 @@
-//! Relief after a block (SPEC §3): peak relief, runs of readings at or above the threshold,
-//! the block's run, its extension past the window, its duration and whether it is ongoing.
+//! Relief after a block (SPEC §3.1): peak relief, runs of readings at or above the threshold,
+//! the block's run, its extension past the window, and whether it is ongoing.
 
+use super::TOLERANCE;
+use super::baseline::relief_pct;
 use super::timeline::Timeline;
-use super::{TOLERANCE, baseline::relief_pct};
 use std::ops::Range;
 
-/// What the post-block readings show, for a block with a computable baseline.
+/// What the post readings show, for a block with a computable baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relief {
-    /// Highest relief among post readings and the earliest position having it.
+    /// Highest relief among post readings and the earliest index (into the post readings)
+    /// having it.
     pub peak: Option<(f64, usize)>,
-    /// The block's run: positions of its readings (all post readings).
+    /// The block's run, as indices into the post readings.
     pub run: Option<Range<usize>>,
-    /// The last position of the run after extension past the window.
-    pub extended_last: Option<usize>,
-    /// The run reaches the last entry before the next block (or the end of the diary).
+    /// Timeline positions of the readings after the window that extended the run.
+    pub extension: Vec<usize>,
+    /// The extended run reaches the block's last reading before the next procedure (or the
+    /// end of the diary).
     pub ongoing: bool,
 }
 
@@ -24,18 +27,18 @@ impl Relief {
     }
 }
 
-/// `relief ≥ T` with the tolerance of SPEC §3.
-pub fn meets(relief: f64, threshold: f64) -> bool {
-    relief >= threshold - TOLERANCE
+/// `value ≥ limit` with the tolerance of SPEC §3.
+pub fn meets(value: f64, limit: f64) -> bool {
+    value >= limit - TOLERANCE
 }
 
-/// Follow the post readings `post` of a block with `baseline`.
-/// `horizon` is the position of the first live entry at or after the next block (or the end).
+/// Follow the post readings `post` (timeline positions) of a block with `baseline`;
+/// `after` are the block's readings after the window and before the next procedure, in order.
 pub fn follow(
     timeline: &Timeline,
     baseline: f64,
-    post: Range<usize>,
-    horizon: usize,
+    post: &[usize],
+    after: impl Iterator<Item = usize>,
     threshold: f64,
     min_sustained: usize,
 ) -> Relief {
@@ -44,36 +47,43 @@ pub fn follow(
     let mut first_run: Option<Range<usize>> = None;
     let mut chosen: Option<Range<usize>> = None;
     let mut current: Option<usize> = None; // start of the run being read
-    for j in post.clone() {
+    for (i, &j) in post.iter().enumerate() {
         let Some(r) = relief_at(j) else { continue };
         if peak.is_none_or(|(p, _)| r > p) {
-            peak = Some((r, j));
+            peak = Some((r, i));
         }
         if meets(r, threshold) {
-            current.get_or_insert(j);
+            current.get_or_insert(i);
         } else if let Some(start) = current.take() {
-            close_run(start..j, min_sustained, &mut first_run, &mut chosen);
+            close_run(start..i, min_sustained, &mut first_run, &mut chosen);
         }
     }
     if let Some(start) = current {
-        close_run(start..post.end, min_sustained, &mut first_run, &mut chosen);
+        close_run(
+            start..post.len(),
+            min_sustained,
+            &mut first_run,
+            &mut chosen,
+        );
     }
     let run = chosen.or(first_run);
-    let mut extended_last = run.as_ref().map(|r| r.end - 1);
-    if let (Some(run), Some(last)) = (&run, extended_last.as_mut())
-        && run.end == post.end
-    {
-        let mut j = post.end;
-        while j < horizon && relief_at(j).is_some_and(|r| meets(r, threshold)) {
-            *last = j;
-            j += 1;
+    let mut extension = Vec::new();
+    let mut ongoing = false;
+    if run.as_ref().is_some_and(|r| r.end == post.len()) {
+        ongoing = true;
+        for j in after {
+            if relief_at(j).is_some_and(|r| meets(r, threshold)) {
+                extension.push(j);
+            } else {
+                ongoing = false;
+                break;
+            }
         }
     }
-    let ongoing = extended_last.is_some_and(|last| last + 1 == horizon);
     Relief {
         peak,
         run,
-        extended_last,
+        extension,
         ongoing,
     }
 }

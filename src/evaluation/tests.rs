@@ -99,8 +99,8 @@ fn textbook_positive_single_block_goes_to_rfa_under_asra() {
     assert_eq!(b.classification, Classification::Positive);
     assert!(b.reasons.is_empty());
     assert_eq!(b.flags, vec![Flag::NoProvocation]);
-    assert_eq!(e.next_step, NextStep::Rfa);
-    assert_eq!(e.next_step_reason, NextStepReason::CriteriaMet);
+    assert_eq!(e.decision.step, NextStep::Rfa);
+    assert_eq!(e.decision.reason, NextStepReason::CriteriaMet);
 }
 
 #[test]

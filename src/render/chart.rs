@@ -443,14 +443,18 @@ pub fn chart(evaluation: &Evaluation, diary: &Diary, file: &str, color: bool) ->
     lines.extend(wrap(
         &format!(
             "Next step: {} ({}) [{}]",
-            evaluation.next_step.as_str(),
-            evaluation.next_step.describe(),
-            evaluation.next_step_reason.as_str()
+            evaluation.decision.step.as_str(),
+            evaluation.decision.step.describe(),
+            evaluation.decision.reason.as_str()
         ),
         WIDTH,
         "  ",
     ));
-    lines.extend(wrap(&one_line(&evaluation.rationale), WIDTH, "  "));
+    lines.extend(wrap(
+        &one_line(&super::rationale::rationale(evaluation)),
+        WIDTH,
+        "  ",
+    ));
     let mut out = lines.join("\n");
     out.push('\n');
     out

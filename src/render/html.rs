@@ -336,21 +336,24 @@ pub fn report(
 }
 
 fn summary(h: &mut Html, evaluation: &Evaluation) {
-    let latest = evaluation.latest();
-    h.tag("<section class=\"summary\">\n<h2>Result and next step</h2>\n<p>Latest block <strong>")
-        .bdi(&latest.id)
-        .tag("</strong> (")
-        .text(&display_time(&latest.at))
-        .tag("): ");
-    class_span(h, latest.classification);
-    h.tag("</p>\n<p class=\"step\">Next step: ")
-        .prose(evaluation.next_step.describe())
+    h.tag("<section class=\"summary\">\n<h2>Result and next step</h2>\n");
+    if let Some(latest) = evaluation.latest() {
+        h.tag("<p>Latest block <strong>")
+            .bdi(&latest.id)
+            .tag("</strong> (")
+            .text(&display_time(&latest.at))
+            .tag("): ");
+        class_span(h, latest.classification);
+        h.tag("</p>\n");
+    }
+    h.tag("<p class=\"step\">Next step: ")
+        .prose(evaluation.decision.step.describe())
         .tag(" <code>")
-        .text(evaluation.next_step.as_str())
+        .text(evaluation.decision.step.as_str())
         .tag("</code> <span class=\"muted\">[")
-        .text(evaluation.next_step_reason.as_str())
+        .text(evaluation.decision.reason.as_str())
         .tag("]</span></p>\n<p>")
-        .prose(&evaluation.rationale)
+        .prose(&super::rationale::rationale(evaluation))
         .tag("</p>\n</section>\n");
 }
 
@@ -466,7 +469,7 @@ fn procedure_facts(h: &mut Html, p: &Procedure) {
     }
 }
 
-fn codes<'a>(h: &mut Html, items: impl Iterator<Item = (&'a str, &'a str)>) {
+fn codes<'a>(h: &mut Html, items: impl Iterator<Item = (&'a str, String)>) {
     let mut any = false;
     for (code, text) in items {
         if !any {
@@ -476,7 +479,7 @@ fn codes<'a>(h: &mut Html, items: impl Iterator<Item = (&'a str, &'a str)>) {
         h.tag("<li><code>")
             .text(code)
             .tag("</code>: ")
-            .prose(text)
+            .prose(&text)
             .tag("</li>");
     }
     if any {
@@ -612,9 +615,20 @@ fn block_section(
     h.tag("</dd>\n<dt>Classification</dt><dd>");
     class_span(h, b.classification);
     h.tag("</dd>\n<dt>Reasons</dt><dd>");
-    codes(h, b.reasons.iter().map(|r| (r.as_str(), r.describe())));
+    let p = &evaluation.protocol;
+    codes(
+        h,
+        b.reasons
+            .iter()
+            .map(|r| (r.as_str(), super::rationale::describe_reason(*r, p))),
+    );
     h.tag("</dd>\n<dt>Flags</dt><dd>");
-    codes(h, b.flags.iter().map(|f| (f.as_str(), f.describe())));
+    codes(
+        h,
+        b.flags
+            .iter()
+            .map(|f| (f.as_str(), super::rationale::describe_flag(*f, p))),
+    );
     h.tag("</dd>\n</dl>\n</div>\n</div>\n");
     let after = after_window(diary, b, evaluation);
     h.tag("<figure>\n");

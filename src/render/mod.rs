@@ -9,6 +9,7 @@ pub mod evaluation_json;
 pub mod evaluation_table;
 pub mod html;
 pub mod protocols;
+pub mod rationale;
 pub mod rfa_chart;
 pub mod round;
 pub mod sanitize;

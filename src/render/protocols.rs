@@ -1,7 +1,12 @@
 //! `protocols`: the built-in protocols as a table or JSON, with their sources.
 
 use super::evaluation_json::protocol_json;
-use crate::evaluation::{PROTOCOLS, Protocol, fmt_pct as fmt};
+use crate::evaluation::{
+    ANALGESIC_LOOKBACK_MINUTES, BASELINE_WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES, EVERY_BLOCK_KIND,
+    MAX_ONSET_MINUTES, MIN_BASELINE, MIN_POST_READINGS, MIN_SUSTAINED, PARTIAL_PCT, PROTOCOLS,
+    Protocol, fmt_pct as fmt,
+};
+use crate::time_input::format_minutes;
 use serde_json::Value;
 
 /// A JSON array with one object per protocol.
@@ -24,7 +29,8 @@ pub fn protocols_table() -> String {
         "provocation",
         "concordance",
         "min days apart",
-        "asks for",
+        "kinds",
+        "checks",
     ]);
     for p in &PROTOCOLS {
         table.add_row([
@@ -35,23 +41,67 @@ pub fn protocols_table() -> String {
             yes_no(p.requires_provocation).into(),
             yes_no(p.requires_concordance).into(),
             p.min_interval_days.map_or("–".into(), |d| d.to_string()),
+            kinds(p),
             p.summary.into(),
         ]);
     }
     let mut out = table.to_string();
-    out.push_str("\n\nFor every protocol: baseline = mean score in the 24 h before the block (at least 4/10),\n");
-    out.push_str("at least 3 scores in the 8 h window after it, relief sustained over at least 2 consecutive scores.\n");
+    out.push_str("\n\n");
+    let every = format!(
+        "For every protocol: baseline = mean score in the {} before the block (at least \
+         {}/10; only scores rated during an activity when any baseline score was), at least {} \
+         scores in the {} window after it, relief in at least {} consecutive scores, first seen \
+         within {} when the first hour was scored, no extra pain medicine from {} before the \
+         block (regular medicines continue), P = {} %, earlier blocks on the same target at most \
+         183 days old.",
+        format_minutes(BASELINE_WINDOW_MINUTES),
+        fmt(MIN_BASELINE),
+        MIN_POST_READINGS,
+        format_minutes(DEFAULT_WINDOW_MINUTES),
+        MIN_SUSTAINED,
+        format_minutes(MAX_ONSET_MINUTES),
+        format_minutes(ANALGESIC_LOOKBACK_MINUTES),
+        fmt(PARTIAL_PCT),
+    );
+    for line in super::rationale::wrap(&every, 80, "") {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out.push_str("T = relief threshold, P = partial floor. Sources:\n");
     for p in &PROTOCOLS {
-        out.push_str(&format!("  {:<6} {}\n", p.name, p.source));
+        let lines = super::rationale::wrap(p.source, 80 - 9, "");
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&format!("  {:<6} ", p.name));
+            } else {
+                out.push_str("         ");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
     }
-    out.push_str("  IMMPACT: 30 % relief is moderately important, 50 % substantial.\n");
-    out.push_str("  Diary practice (e.g. UW Health, \"Pain diary after a nerve block\"): a score every 15 min\n");
-    out.push_str(
-        "  for the first hour, then hourly to 8 h, during activities that usually hurt; no pain\n",
-    );
-    out.push_str("  medicine in that window; rate the treated pain, not the injection site.\n");
+    let practice = "IMMPACT: 30 % relief is moderately important, 50 % substantial. Diary \
+        practice (e.g. UW Health, \"Pain diary after a nerve block\"): a score every 15 min for \
+        the first hour, then hourly to 8 h, during activities that usually hurt; no pain medicine \
+        in that window; rate the treated pain, not the injection site.";
+    for line in super::rationale::wrap(practice, 80, "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// The kinds a protocol covers, short.
+fn kinds(p: &Protocol) -> String {
+    if p.kinds == EVERY_BLOCK_KIND {
+        "every block kind".into()
+    } else {
+        p.kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// One line naming a protocol and its overrides, for table output.
@@ -84,7 +134,11 @@ mod tests {
 
     #[test]
     fn the_table_cites_every_clinical_source_of_the_spec() {
-        let text = protocols_table();
+        // Sources are wrapped to 80 columns: compare with the white space collapsed.
+        let text = protocols_table()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         for source in [
             "Cohen et al., Reg Anesth Pain Med 2020;45:424",
             "L38801",
@@ -95,5 +149,8 @@ mod tests {
         ] {
             assert!(text.contains(source), "{source} is not cited:\n{text}");
         }
+        let table = protocols_table();
+        let after = table.split('┘').nth(1).expect("a table");
+        assert!(after.lines().all(|l| l.chars().count() <= 80), "{after}");
     }
 }

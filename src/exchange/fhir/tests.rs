@@ -12,7 +12,7 @@ const DIARY: &str = r#"{"format":"paindiary","version":1,
      "levels":["L4-L5","L5-S1"],"side":"bilateral","anesthetic":"lidocaine","steroid":true,
      "sedation":"minimal","note":"tolerated well"}],
   "entries":[
-    {"id":"e1","at":"2026-11-20T09:00:00-07:00","score":7,"activity":"standing"},
+    {"id":"e1","at":"2026-11-20T09:00:00-07:00","score":7,"activity":"rest"},
     {"id":"e2","at":"2026-11-20T10:00:00-07:00","score":2.5,"relief":60},
     {"id":"e3","at":"2026-11-20T11:00:00-07:00","score":2,"medication":"none\u0007"},
     {"id":"e6","at":"2026-11-20T11:30:00-07:00","score":9,
