@@ -179,3 +179,51 @@ fn every_rfa_example_has_an_expectation() {
     known.sort();
     assert_eq!(names, known);
 }
+
+/// The same through `paindiary evaluate --format json --as-of <last entry>`: the wiring of
+/// SPEC §3.6 into the evaluation (baseline after the block's window and relief run, the
+/// `ablations` array, `rfa_outcome`, top-level `classification` null, the next step).
+#[test]
+fn evaluate_gives_every_rfa_example_its_outcome_and_next_step() {
+    for (name, outcome, base_n, follow_n, peak, days, ongoing, step, reason) in EXPECTED {
+        let path = format!(
+            "{}/examples/diaries/rfa-{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        let diary = parse_diary(&bytes).unwrap();
+        let last = diary.entries.last().unwrap().at.text();
+        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_paindiary"))
+            .args(["evaluate", "--format", "json", "--as-of", &last, &path])
+            .env("TZ", "America/Denver")
+            .env("PAINDIARY_NOW", "2026-11-20T12:00:00-07:00")
+            .env_remove("PAINDIARY_FILE")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["classification"], serde_json::Value::Null, "{name}");
+        assert_eq!(v["rfa_outcome"], outcome, "{name}");
+        assert_eq!(v["next_step"], step.as_str(), "{name}");
+        assert_eq!(v["next_step_reason"], reason.as_str(), "{name}");
+        let a = &v["ablations"][0];
+        assert_eq!(v["ablations"].as_array().map(Vec::len), Some(1), "{name}");
+        assert_eq!(a["id"], "b2", "{name}");
+        assert_eq!(a["outcome"], outcome, "{name}");
+        assert_eq!(a["baseline_readings"], base_n, "{name}");
+        assert_eq!(a["follow_up_readings"], follow_n, "{name}");
+        assert_eq!(a["peak_relief_pct"].as_f64(), peak, "{name}");
+        assert_eq!(a["relief_duration_days"].as_i64(), days, "{name}");
+        assert_eq!(a["relief_ongoing"].as_bool(), ongoing, "{name}");
+        assert_eq!(
+            (a["threshold_pct"].as_f64(), a["min_days"].as_i64()),
+            (Some(50.0), Some(182))
+        );
+        for p in ["asra", "dual", "cms", "asipp", "sis"] {
+            assert_eq!(
+                v["by_protocol"][p]["classification"],
+                serde_json::Value::Null
+            );
+        }
+    }
+}

@@ -131,6 +131,10 @@ pub struct Evaluation {
     pub latest_is_rfa: bool,
     /// The latest block's, when the latest procedure is a block; else `None`.
     pub classification: Option<Classification>,
+    /// The follow-up of every RFA at or before `as_of`, in time order (SPEC §3.6).
+    pub ablations: Vec<AblationEvaluation>,
+    /// The latest RFA's outcome when the latest procedure is an RFA; else `None`.
+    pub rfa_outcome: Option<RfaOutcome>,
     /// The next step, its reason and the facts behind it.
     pub decision: Decision,
     /// The same diary under each built-in protocol (empty unless asked for).
@@ -173,7 +177,11 @@ pub fn evaluate_at(
         .map(|k| Target::of(timeline.block(k)))
         .collect();
     let mut cache = MeasureCache::default();
-    let (blocks, decision, classification) = run(&timeline, &targets, protocol, &mut cache);
+    let live: Vec<(i128, &crate::diary::Entry)> = (0..timeline.entries.len())
+        .map(|j| (timeline.instants[j], timeline.entry(j)))
+        .collect();
+    let run = |p: &Protocol, cache: &mut MeasureCache| run(&timeline, &targets, &live, p, cache);
+    let (blocks, ablations, decision, classification) = run(protocol, &mut cache);
     let by_protocol = if by_protocol {
         PROTOCOLS
             .iter()
@@ -182,7 +190,7 @@ pub fn evaluate_at(
                 let (d, c) = if p == protocol {
                     (decision.clone(), classification)
                 } else {
-                    let (_, d, c) = run(&timeline, &targets, p, &mut cache);
+                    let (_, _, d, c) = run(p, &mut cache);
                     (d, c)
                 };
                 ProtocolVerdict {
@@ -203,6 +211,11 @@ pub fn evaluate_at(
         latest_is_rfa: timeline.latest_procedure().is_some_and(|p| !p.is_block()),
         blocks,
         classification,
+        rfa_outcome: match timeline.latest_procedure().is_some_and(|p| !p.is_block()) {
+            true => ablations.last().map(|a| a.outcome),
+            false => None,
+        },
+        ablations,
         decision,
         by_protocol,
     })
@@ -215,12 +228,22 @@ type MeasureKey = (u64, i64, i64, usize);
 struct MeasureCache(Vec<(MeasureKey, Vec<BlockEvaluation>)>);
 
 /// Measure (or reuse), classify and decide under one protocol.
+/// What one protocol makes of the diary: the blocks, the RFA follow-ups, the decision and the
+/// top-level classification.
+type Run = (
+    Vec<BlockEvaluation>,
+    Vec<AblationEvaluation>,
+    Decision,
+    Option<Classification>,
+);
+
 fn run(
     timeline: &Timeline,
     targets: &[Target],
+    live: &[(i128, &crate::diary::Entry)],
     protocol: &Protocol,
     cache: &mut MeasureCache,
-) -> (Vec<BlockEvaluation>, Decision, Option<Classification>) {
+) -> Run {
     let key = (
         protocol.threshold_pct.to_bits(),
         protocol.window_minutes,
@@ -236,17 +259,60 @@ fn run(
         }
     };
     classify::classify_blocks(timeline, targets, &mut blocks, protocol);
+    let as_of = as_of_instant(timeline);
+    let ablations = follow_up_all(timeline, &blocks, live, protocol, as_of);
     let latest_is_rfa = timeline.latest_procedure().is_some_and(|p| !p.is_block());
     let (decision, classification) = if latest_is_rfa {
         (
-            next_step::decide_after_rfa(timeline, &blocks, protocol),
+            next_step::decide_after_rfa(timeline, &ablations, protocol, as_of),
             None,
         )
     } else {
         let d = next_step::decide(timeline, targets, &blocks, protocol);
         (d, blocks.last().map(|b| b.classification))
     };
-    (blocks, decision, classification)
+    (blocks, ablations, decision, classification)
+}
+
+/// The instant the diary is evaluated at: `as_of`, or, for a whole-diary view (chart, report,
+/// list), the latest record in it.
+fn as_of_instant(timeline: &Timeline) -> i128 {
+    timeline.as_of.unwrap_or_else(|| {
+        let last_entry = timeline.instants.last().copied();
+        let last_procedure = timeline.latest_procedure().map(|p| p.at.instant());
+        last_entry.max(last_procedure).unwrap_or(0)
+    })
+}
+
+/// SPEC §3.6 for every live RFA: its baseline starts after the previous procedure's window and,
+/// when that is a block, after the last reading of its extended relief run; its follow-up ends
+/// at the next procedure.
+fn follow_up_all(
+    timeline: &Timeline,
+    blocks: &[BlockEvaluation],
+    live: &[(i128, &crate::diary::Entry)],
+    protocol: &Protocol,
+    as_of: i128,
+) -> Vec<AblationEvaluation> {
+    let procedure = |k: usize| &timeline.diary.procedures[timeline.procedures[k]];
+    (0..timeline.procedures.len())
+        .filter(|&k| !procedure(k).is_block())
+        .map(|k| {
+            let baseline_after = k.checked_sub(1).map(|prev| {
+                let window_end = procedure(prev).at.instant() + minutes_ns(protocol.window_minutes);
+                let run_last = timeline
+                    .blocks
+                    .iter()
+                    .position(|&b| b == prev)
+                    .and_then(|b| blocks.get(b))
+                    .and_then(|b| b.extended_run_last);
+                run_last.map_or(window_end, |r| r.max(window_end))
+            });
+            let next_at =
+                (k + 1 < timeline.procedures.len()).then(|| procedure(k + 1).at.instant());
+            ablation::follow_up(procedure(k), live, baseline_after, next_at, protocol, as_of)
+        })
+        .collect()
 }
 
 /// Measure every block in time order (each block's baseline depends on the one before).

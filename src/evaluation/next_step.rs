@@ -67,8 +67,8 @@ pub enum NextStepReason {
     DiscordantDuration,
     StaleBlock,
     CriteriaMet,
-    /// The latest procedure is an RFA and SPEC §3.6 is not wired in yet (placeholder).
-    RfaNotEvaluated,
+    /// The latest procedure is an RFA: SPEC §3.6 decided, for this reason.
+    AfterRfa(super::ablation::RfaReason),
 }
 
 impl NextStepReason {
@@ -88,7 +88,7 @@ impl NextStepReason {
             NextStepReason::DiscordantDuration => "discordant-duration",
             NextStepReason::StaleBlock => "stale-block",
             NextStepReason::CriteriaMet => "criteria-met",
-            NextStepReason::RfaNotEvaluated => "rfa-not-evaluated",
+            NextStepReason::AfterRfa(r) => r.as_str(),
         }
     }
 }
@@ -141,6 +141,12 @@ pub enum Facts {
     },
     AfterRfa {
         rfa: String,
+        /// The earlier RFA with the same target that made a repeat too frequent.
+        earlier_rfa: Option<String>,
+        /// Whole days from the RFA to `as_of`.
+        days_since_rfa: i64,
+        /// The §3.6 rationale in words.
+        rationale: String,
     },
 }
 
@@ -162,21 +168,41 @@ fn is_test(b: &BlockEvaluation) -> bool {
     }
 }
 
-/// SPEC §3.6 decides when the latest procedure is an RFA. Single integration point: until the
-/// ablation module is wired in, this returns `clinician-review` as a placeholder.
+/// SPEC §3.6 decides when the latest procedure is an RFA: the follow-up of that RFA (the last
+/// of `ablations`) and the earlier RFAs give the step.
 pub fn decide_after_rfa(
     timeline: &Timeline,
-    _blocks: &[BlockEvaluation],
-    _protocol: &Protocol,
+    ablations: &[super::AblationEvaluation],
+    protocol: &Protocol,
+    as_of: i128,
 ) -> Decision {
+    let rfas: Vec<&crate::diary::Procedure> = timeline
+        .procedures
+        .iter()
+        .map(|&i| &timeline.diary.procedures[i])
+        .filter(|p| !p.is_block())
+        .collect();
+    let (Some((latest_rfa, earlier)), Some(latest)) = (rfas.split_last(), ablations.last()) else {
+        // Only reached for a diary without any procedure, which `evaluate` refuses.
+        return Decision {
+            step: NextStep::ClinicianReview,
+            reason: NextStepReason::AfterRfa(super::ablation::RfaReason::RfaBaseline),
+            block: None,
+            facts: Facts::None,
+        };
+    };
+    let earlier: Vec<(&crate::diary::Procedure, i128)> =
+        earlier.iter().map(|p| (*p, p.at.instant())).collect();
+    let d = super::ablation::after_rfa(latest, &earlier, latest_rfa, protocol, as_of);
     Decision {
-        step: NextStep::ClinicianReview,
-        reason: NextStepReason::RfaNotEvaluated,
+        step: d.step,
+        reason: NextStepReason::AfterRfa(d.reason),
         block: None,
         facts: Facts::AfterRfa {
-            rfa: timeline
-                .latest_procedure()
-                .map_or(String::new(), |p| p.id.clone()),
+            rfa: latest.id.clone(),
+            earlier_rfa: d.earlier_rfa,
+            days_since_rfa: d.days_since_rfa,
+            rationale: d.rationale,
         },
     }
 }
@@ -192,7 +218,12 @@ pub fn decide(
     use NextStepReason as R;
     let Some(l) = blocks.len().checked_sub(1) else {
         // `evaluate` refuses a diary without procedures, and an RFA-only diary goes to §3.6.
-        return decide_after_rfa(timeline, blocks, protocol);
+        return Decision {
+            step: NextStep::ClinicianReview,
+            reason: NextStepReason::Invalid(Reason::NoBaseline),
+            block: None,
+            facts: Facts::None,
+        };
     };
     let latest = &blocks[l];
     let decision = |step, reason, facts| Decision {

@@ -159,8 +159,8 @@ struct EvaluationJson<'a> {
     protocol: ProtocolJson<'a>,
     formula: &'static str,
     blocks: Vec<BlockJson<'a>>,
-    /// Filled by the RFA follow-up (SPEC §3.6) once it is integrated.
-    ablations: [(); 0],
+    /// The RFA follow-ups (SPEC §3.6), one object each.
+    ablations: Vec<Value>,
     classification: Option<&'static str>,
     rfa_outcome: Option<&'static str>,
     next_step: &'static str,
@@ -180,9 +180,13 @@ fn evaluation_struct<'a>(evaluation: &'a Evaluation, file: &'a str) -> Evaluatio
         protocol: ProtocolJson::of(&evaluation.protocol),
         formula: FORMULA,
         blocks: evaluation.blocks.iter().map(BlockJson::of).collect(),
-        ablations: [],
+        ablations: evaluation
+            .ablations
+            .iter()
+            .map(super::ablation_json::ablation_json)
+            .collect(),
         classification: evaluation.classification.map(|c| c.as_str()),
-        rfa_outcome: None,
+        rfa_outcome: evaluation.rfa_outcome.map(|o| o.as_str()),
         next_step: evaluation.decision.step.as_str(),
         next_step_reason: evaluation.decision.reason.as_str(),
         rationale: rationale(evaluation),

@@ -193,7 +193,10 @@ pub fn evaluation_text(
         .max()
         .unwrap_or(0);
     let blocks = match width {
-        _ if rows.is_empty() => "No diagnostic block at or before the evaluation time.\n".into(),
+        _ if rows.is_empty() && evaluation.ablations.is_empty() => {
+            "No diagnostic block at or before the evaluation time.\n".into()
+        }
+        _ if rows.is_empty() => String::new(),
         Some(width) if natural_width > width => block_cards(&rows, color),
         _ => block_table(&rows, color).to_string() + "\n",
     };
@@ -206,6 +209,11 @@ pub fn evaluation_text(
         out.push_str(&format!("as of {}\n", as_of.format("%Y-%m-%d %H:%M %:z")));
     }
     out.push_str(&blocks);
+    out.push_str(&super::ablation_table::ablation_text(
+        &evaluation.ablations,
+        color,
+        width,
+    ));
     let width = 80;
     let step = &evaluation.decision;
     out.push_str(
@@ -282,7 +290,14 @@ pub fn evaluation_text(
 
 fn latest_summary(evaluation: &Evaluation) -> String {
     match (evaluation.latest_is_rfa, evaluation.latest()) {
-        (true, _) => "the latest procedure is a radiofrequency ablation".into(),
+        (true, _) => format!(
+            "the latest procedure is radiofrequency ablation {}: {}",
+            evaluation
+                .ablations
+                .last()
+                .map_or("?".into(), |a| one_line(&a.id)),
+            evaluation.rfa_outcome.map_or("–", |o| o.as_str())
+        ),
         (false, Some(b)) if b.reasons.first() == Some(&Reason::WindowOpen) => format!(
             "latest block {} is provisional: {} so far (window closes {})",
             one_line(&b.id),
@@ -340,7 +355,7 @@ mod tests {
     }
 
     #[test]
-    fn a_diary_whose_only_procedure_is_an_rfa_says_so_instead_of_an_empty_table() {
+    fn a_diary_whose_only_procedure_is_an_rfa_shows_its_follow_up_and_no_empty_block_table() {
         let mut rfa = block("r1", 0, Anesthetic::Lidocaine);
         rfa.kind = crate::diary::ProcedureKind::RadiofrequencyAblation;
         rfa.anesthetic = None;
@@ -348,15 +363,15 @@ mod tests {
         let e = crate::evaluation::evaluate(&d, &crate::evaluation::Protocol::default_protocol())
             .unwrap();
         let text = evaluation_text(&e, "d.json", false, Some(80));
+        assert!(!text.contains("block ┆"), "{text}");
         assert!(
-            text.contains("No diagnostic block at or before the evaluation time."),
+            text.contains("After radiofrequency ablation (follow-up from day 21):"),
             "{text}"
         );
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            flat.contains("the latest procedure is a radiofrequency ablation"),
+            flat.contains("the latest procedure is radiofrequency ablation r1: healing"),
             "{text}"
         );
-        assert!(!text.contains('┌'), "{text}");
     }
 }

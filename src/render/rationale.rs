@@ -134,9 +134,7 @@ pub fn rationale(e: &Evaluation) -> String {
     let d = &e.decision;
     let Some(l) = e.deciding_block() else {
         return match &d.facts {
-            Facts::AfterRfa { rfa } => format!(
-                "The latest procedure is the radiofrequency ablation {rfa}; its follow-up is not evaluated by this version, so a clinician reviews it."
-            ),
+            Facts::AfterRfa { rationale, .. } => rationale.clone(),
             _ => "No block was recorded.".into(),
         };
     };

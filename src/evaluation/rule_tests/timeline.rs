@@ -204,7 +204,17 @@ fn an_rfa_alone_is_not_an_error_and_decides_after_rfa() {
     let e = eval(&d, "asra");
     assert!(e.blocks.is_empty() && e.latest_is_rfa);
     assert_eq!(e.classification, None);
-    assert_eq!(e.decision.reason, NextStepReason::RfaNotEvaluated);
+    // Evaluated as the diary stands (its latest record, the RFA itself): still healing.
+    assert_eq!(
+        step(&e),
+        (
+            NextStep::ContinueDiary,
+            NextStepReason::AfterRfa(crate::evaluation::RfaReason::RfaHealing)
+        )
+    );
+    assert_eq!(e.rfa_outcome, Some(crate::evaluation::RfaOutcome::Healing));
+    assert_eq!(e.ablations.len(), 1);
+    assert_eq!(e.ablations[0].baseline, Some(8.0));
 }
 
 #[test]
@@ -222,11 +232,23 @@ fn when_the_latest_procedure_is_an_rfa_blocks_are_evaluated_and_classification_i
     let e = eval_at(&d, "asra", 40 * DAY);
     assert_eq!(e.blocks[0].classification, Classification::Positive);
     assert_eq!(e.classification, None);
+    // The RFA's baseline comes after b1's window and relief run: none is left, so §3.6 says
+    // `unknown` [no-baseline] and a clinician reviews it.
     assert_eq!(
         step(&e),
-        (NextStep::ClinicianReview, NextStepReason::RfaNotEvaluated)
+        (
+            NextStep::ClinicianReview,
+            NextStepReason::AfterRfa(crate::evaluation::RfaReason::RfaBaseline)
+        )
     );
+    assert_eq!(e.rfa_outcome, Some(crate::evaluation::RfaOutcome::Unknown));
+    assert_eq!(e.ablations[0].baseline, None);
     assert!(e.by_protocol.iter().all(|v| v.classification.is_none()));
+    assert!(
+        e.by_protocol
+            .iter()
+            .all(|v| v.next_step == NextStep::ClinicianReview)
+    );
     // What §3.6 needs from the block.
     let b = &e.blocks[0];
     assert_eq!(b.window_end, at(480).instant());
