@@ -432,6 +432,10 @@ pub fn chart(evaluation: &Evaluation, diary: &Diary, file: &str, color: bool) ->
         lines.push(String::new());
         lines.extend(plot(block, diary, evaluation, color));
     }
+    for ablation in &evaluation.ablations {
+        lines.push(String::new());
+        lines.extend(super::rfa_chart::rfa_chart(ablation, color, WIDTH));
+    }
     lines.push(String::new());
     lines.push(
         "o baseline reading   * reading after the block   # reading in the relief run".into(),

@@ -506,8 +506,7 @@ fn next_procedure<'a>(diary: &'a Diary, b: &BlockEvaluation) -> Option<&'a Proce
 }
 
 /// The end of the block's evaluation window.
-// TODO(v2 engine): use `BlockEvaluation.window_closes_at` once the engine reports it; until
-// then the window end is the block time plus the protocol's window, as the engine uses it.
+/// The length of the post-block window the engine used (`window_closes_at` = block + this).
 fn window_end_minutes(evaluation: &Evaluation) -> i64 {
     evaluation.protocol.window_minutes
 }
@@ -519,7 +518,8 @@ fn after_window<'a>(
     b: &BlockEvaluation,
     evaluation: &Evaluation,
 ) -> Vec<(usize, &'a Entry)> {
-    let window_end = b.at.instant() + i128::from(window_end_minutes(evaluation)) * 60_000_000_000;
+    let _ = evaluation;
+    let window_end = b.window_end;
     let until = next_procedure(diary, b).map(|p| p.at.instant());
     let listed: std::collections::HashSet<usize> = b.readings.iter().map(|r| r.entry).collect();
     diary
@@ -1220,18 +1220,35 @@ fn svg_chart(
 // Payer documentation (SPEC §5; what LCD L38801 asks the clinician to document).
 
 /// The RFA follow-up outcome for the payer section.
-// TODO(v2 engine): take it from `Evaluation.ablations[..].outcome` (§3.6) once the engine
-// reports RFAs; this version of the engine does not follow RFAs up, so nothing is claimed.
-fn rfa_outcome(_evaluation: &Evaluation, _procedure: usize) -> Option<&'static str> {
-    None
+/// The RFA's follow-up outcome (SPEC §3.6) as the evaluation gives it, with its figures.
+fn rfa_outcome(evaluation: &Evaluation, id: &str) -> Option<String> {
+    let a = evaluation.ablations.iter().find(|a| a.id == id)?;
+    let mut text = a.outcome.as_str().to_string();
+    let mut facts = Vec::new();
+    if let Some(peak) = a.peak_relief_pct {
+        facts.push(format!("peak relief {}\u{a0}%", round1(peak)));
+    }
+    if let Some(days) = a.relief_duration_days {
+        facts.push(format!("relief lasted {days} days"));
+    }
+    facts.push(format!(
+        "limits ≥\u{a0}{}\u{a0}% for {} days",
+        crate::evaluation::fmt_pct(a.threshold_pct),
+        a.min_days
+    ));
+    text.push_str(&format!(" ({})", facts.join("; ")));
+    Some(text)
 }
 
-/// Whether the block's relief was rated during a provoking activity.
-// TODO(v2 engine): take `BlockEvaluation.comparison` (`provoked`, …) once the engine reports
-// it. Until then the section lists the activities the diary records on the block's readings
-// (the engine's readings; the activity text as the patient wrote it) and claims nothing more.
-fn provocation_verdict(_b: &BlockEvaluation) -> Option<&'static str> {
-    None
+/// Whether the block's relief was judged on ratings during a provoking activity (SPEC §3.1
+/// comparison).
+fn provocation_verdict(b: &BlockEvaluation) -> Option<&'static str> {
+    Some(match b.comparison {
+        crate::evaluation::Comparison::Provoked => {
+            "provoked comparison: baseline and relief rated during the activity"
+        }
+        crate::evaluation::Comparison::All => "no provoked baseline rating: every rating counts",
+    })
 }
 
 fn blank(h: &mut Html, what: &'static str) {
@@ -1396,7 +1413,7 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
         .enumerate()
         .filter(|(_, p)| p.kind == ProcedureKind::RadiofrequencyAblation && !p.is_retracted())
         .collect();
-    for (i, p) in ablations {
+    for (_, p) in ablations {
         h.tag("<div class=\"card\">\n<h3>RFA ")
             .bdi(&p.id)
             .tag(" — ")
@@ -1404,9 +1421,9 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
             .tag("</h3>\n<dl class=\"facts\">\n<dt>Target</dt><dd>");
         site(h, p);
         h.tag("</dd>\n<dt>Follow-up outcome</dt><dd>");
-        match rfa_outcome(evaluation, i) {
+        match rfa_outcome(evaluation, &p.id) {
             Some(outcome) => {
-                h.text(outcome);
+                h.text(&outcome);
             }
             None => {
                 h.tag("not evaluated in this report (see <code>paindiary evaluate</code>)");

@@ -370,7 +370,7 @@ fn payer_section_documents_each_block_and_claims_nothing_more() {
     assert!(
         payer.contains(
             // v2: the baseline has a provoked reading, so only provoked readings count (§3.1).
-            "<dd>rated during <bdi>walking</bdi> (<bdi>e2</bdi>)</dd>"
+            "<dd>provoked comparison: baseline and relief rated during the activity; rated during <bdi>walking</bdi> (<bdi>e2</bdi>)</dd>"
         ),
         "{payer}"
     );
@@ -380,6 +380,15 @@ fn payer_section_documents_each_block_and_claims_nothing_more() {
     assert!(payer.contains("under protocol <code>asra</code>"));
     assert!(payer.contains("<h3>RFA <bdi>b3</bdi>"));
     assert!(payer.contains("<dt>Follow-up outcome</dt>"));
+    // The outcome is the engine's (SPEC §3.6), never claimed without it.
+    let d = crate::diary::parse_diary(DIARY.as_bytes()).unwrap();
+    let e = evaluate(&d, &Protocol::default_protocol()).unwrap();
+    let outcome = e.ablations[0].outcome.as_str();
+    assert!(
+        payer.contains(&format!("<dt>Follow-up outcome</dt><dd>{outcome} (")),
+        "{payer}"
+    );
+    assert!(!payer.contains("not evaluated in this report"));
     // Imaging and consent are never claimed: blanks, three per card.
     assert_eq!(
         payer
