@@ -122,6 +122,60 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A number from 0 to `MAX` inclusive, checked once where it enters the program (the
+/// loader, CSV import, the command line): the pain score ([`Score`], NRS-11, decimals allowed)
+/// or the patient-reported percent relief ([`Relief`]).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Bounded<const MAX: u32>(f64);
+
+/// A pain score, 0 to 10 (SPEC §1).
+pub type Score = Bounded<10>;
+/// A patient-reported percent relief, 0 to 100 (SPEC §1).
+pub type Relief = Bounded<100>;
+
+/// Why a text or number is not a [`Bounded`] value; `text` is the value as the user gave it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BoundedError {
+    #[error("`{text}` is not a number")]
+    NotANumber { text: String },
+    #[error("{text} is outside 0–{max}")]
+    OutOfRange { text: String, max: u32 },
+}
+
+impl<const MAX: u32> Bounded<MAX> {
+    /// `v` when it is finite and within 0..=MAX.
+    pub fn new(v: f64) -> Result<Self, BoundedError> {
+        Self::shown_as(v, &v)
+    }
+
+    /// [`Bounded::new`], naming the value in the error as `shown` (e.g. the text as typed).
+    pub fn shown_as(v: f64, shown: &dyn fmt::Display) -> Result<Self, BoundedError> {
+        if v.is_finite() && (0.0..=f64::from(MAX)).contains(&v) {
+            Ok(Bounded(v))
+        } else {
+            Err(BoundedError::OutOfRange {
+                text: shown.to_string(),
+                max: MAX,
+            })
+        }
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// Text as typed on the command line or in a CSV cell (surrounding white space ignored).
+impl<const MAX: u32> FromStr for Bounded<MAX> {
+    type Err = BoundedError;
+    fn from_str(s: &str) -> Result<Self, BoundedError> {
+        let v: f64 = s.trim().parse().map_err(|_| BoundedError::NotANumber {
+            text: s.to_string(),
+        })?;
+        Self::shown_as(v, &s)
+    }
+}
+
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -464,6 +518,35 @@ mod tests {
         assert!(!has_text(&None));
         assert!(!has_text(&Some(" \u{3000}\t".into())));
         assert!(has_text(&Some(" walking ".into())));
+    }
+
+    #[test]
+    fn bounded_values_check_their_range() {
+        assert_eq!(Score::new(10.0).map(Score::get), Ok(10.0));
+        assert_eq!(Score::new(0.0).map(Score::get), Ok(0.0));
+        assert_eq!(
+            Score::new(10.5).unwrap_err().to_string(),
+            "10.5 is outside 0–10"
+        );
+        assert_eq!(
+            Relief::new(-1.0).unwrap_err().to_string(),
+            "-1 is outside 0–100"
+        );
+        assert!(Score::new(f64::NAN).is_err());
+        assert!(Relief::new(f64::INFINITY).is_err());
+        assert_eq!(" 7.5 ".parse::<Score>().map(Score::get), Ok(7.5));
+        assert_eq!(
+            "11".parse::<Score>().unwrap_err().to_string(),
+            "11 is outside 0–10"
+        );
+        assert_eq!(
+            "x".parse::<Relief>().unwrap_err().to_string(),
+            "`x` is not a number"
+        );
+        assert_eq!(
+            "inf".parse::<Score>().unwrap_err().to_string(),
+            "inf is outside 0–10"
+        );
     }
 
     #[test]
