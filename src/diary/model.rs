@@ -44,24 +44,38 @@ impl Extra {
 /// An instant with the offset it was written with.
 ///
 /// The original text is kept only when it differs from the canonical RFC 3339 form, so a
-/// rewrite gives back exactly what was read (e.g. `Z`, or `.500` fractional seconds).
+/// rewrite gives back exactly what was read (e.g. `Z`, or `.500` fractional seconds). The
+/// seconds since the epoch are computed once, as every comparison is on the instant.
 #[derive(Debug, Clone)]
 pub struct Timestamp {
     time: DateTime<FixedOffset>,
-    raw: Option<Box<str>>,
+    epoch_seconds: i64,
+    raw: Option<Box<RawTime>>,
 }
+
+/// The text of a time written in a form other than the canonical one (rare: boxed twice so
+/// that the common case costs one pointer).
+#[derive(Debug, Clone)]
+struct RawTime(Box<str>);
 
 impl Timestamp {
     pub fn new(time: DateTime<FixedOffset>) -> Self {
-        Timestamp { time, raw: None }
+        Timestamp {
+            time,
+            epoch_seconds: time.timestamp(),
+            raw: None,
+        }
     }
 
     /// Parse RFC 3339 with an offset, keeping the text when it is not canonical.
     pub fn parse(text: &str) -> Option<Self> {
+        if let Some(time) = parse_plain(text.as_bytes()) {
+            return Some(Timestamp::new(time));
+        }
         let time = DateTime::parse_from_rfc3339(text).ok()?;
         let mut ts = Timestamp::new(time);
         if !is_plainly_canonical(text) && ts.canonical() != text {
-            ts.raw = Some(text.into());
+            ts.raw = Some(Box::new(RawTime(text.into())));
         }
         Some(ts)
     }
@@ -78,7 +92,7 @@ impl Timestamp {
 
     /// Nanoseconds since the Unix epoch (the instant, independent of the offset).
     pub fn instant(&self) -> i128 {
-        i128::from(self.time.timestamp()) * 1_000_000_000
+        i128::from(self.epoch_seconds) * 1_000_000_000
             + i128::from(self.time.timestamp_subsec_nanos())
     }
 
@@ -89,7 +103,7 @@ impl Timestamp {
     /// The text written to the diary and in output: as read, with its own offset.
     pub fn text(&self) -> String {
         match &self.raw {
-            Some(raw) => raw.to_string(),
+            Some(raw) => raw.0.to_string(),
             None => self.canonical(),
         }
     }
@@ -105,6 +119,44 @@ fn is_plainly_canonical(text: &str) -> bool {
         && (b[19] == b'+' || b[19] == b'-')
         && &b[17..19] != b"60"
         && &b[19..25] != b"-00:00"
+}
+
+/// The common canonical form `YYYY-MM-DDTHH:MM:SS±HH:MM` read without chrono's general
+/// parser (a fast path for large diaries); `None` leaves everything else to that parser.
+fn parse_plain(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+    use chrono::{NaiveDate, NaiveTime};
+    let separators = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (22, b':'),
+    ];
+    if b.len() != 25 || separators.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let sign = match b[19] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let num = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let (off_h, off_m) = (num(20, 22)?, num(23, 25)?);
+    if second >= 60 || off_h > 23 || off_m > 59 || (sign < 0 && off_h == 0 && off_m == 0) {
+        return None;
+    }
+    let local = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?
+        .and_time(NaiveTime::from_hms_opt(hour, minute, second)?);
+    let offset = FixedOffset::east_opt(sign * i32::try_from(off_h * 3600 + off_m * 60).ok()?)?;
+    let utc = local.checked_sub_offset(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, offset))
 }
 
 impl PartialEq for Timestamp {
@@ -547,6 +599,49 @@ mod tests {
             "inf".parse::<Score>().unwrap_err().to_string(),
             "inf is outside 0–10"
         );
+    }
+
+    #[test]
+    fn the_fast_path_reads_times_as_chrono_does() {
+        let fields: [&[&str]; 8] = [
+            &["0000", "0001", "2026", "9999", "20x6"],
+            &["00", "01", "02", "12", "13"],
+            &["00", "01", "28", "29", "30", "31", "32"],
+            &["00", "23", "24"],
+            &["00", "59", "60"],
+            &["00", "59", "60", "61"],
+            &["+", "-", "*"],
+            &["00:00", "01:30", "23:59", "24:00", "12:60", "99:00"],
+        ];
+        let mut checked = 0;
+        let mut cases = vec![String::new()];
+        for (i, options) in fields.iter().enumerate() {
+            let sep = ["", "-", "-", "T", ":", ":", "", ""][i];
+            cases = cases
+                .iter()
+                .flat_map(|c| options.iter().map(move |o| format!("{c}{sep}{o}")))
+                .collect();
+        }
+        for text in cases
+            .iter()
+            .chain([&"2024-02-29T23:59:59+14:00".to_string()])
+        {
+            let chrono = DateTime::parse_from_rfc3339(text).ok();
+            let fast = parse_plain(text.as_bytes());
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), chrono, "{text}");
+                assert_eq!(fast.offset(), chrono.unwrap().offset(), "{text}");
+                checked += 1;
+            }
+            let ts = Timestamp::parse(text);
+            assert_eq!(ts.as_ref().map(|t| *t.time()), chrono, "{text}");
+            if let Some(ts) = ts {
+                assert_eq!(ts.text(), *text, "{text}");
+                let nanos = chrono.unwrap().timestamp_nanos_opt().map(i128::from);
+                assert!(nanos.is_none_or(|n| n == ts.instant()), "{text}");
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
