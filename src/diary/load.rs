@@ -269,10 +269,7 @@ fn check_unique(diary: &Diary) -> Result<(), LoadError> {
     let limit = numbered[0].len() * 64;
     let mut others: HashSet<&str> = HashSet::new();
     for (list, i, id) in ids() {
-        let number = [('b', 0), ('e', 1)]
-            .into_iter()
-            .find_map(|(prefix, set)| assigned_number(id, prefix).map(|n| (n, set)))
-            .filter(|&(n, _)| n < limit);
+        let number = assigned_number(id).filter(|&(n, _)| n < limit);
         let fresh = match number {
             Some((n, set)) => {
                 let (word, bit) = (n / 64, 1u64 << (n % 64));
@@ -304,15 +301,21 @@ fn check_unique(diary: &Diary) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// The number of an id written as the program writes it: prefix, then digits without a
-/// leading zero.
-fn assigned_number(id: &str, prefix: char) -> Option<usize> {
-    let digits = id.strip_prefix(prefix)?;
-    let first = *digits.as_bytes().first()?;
-    if first == b'0' || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// The number of an id written as the program writes it (`b` or `e`, then digits without a
+/// leading zero), and which of the two prefixes it has.
+fn assigned_number(id: &str) -> Option<(usize, usize)> {
+    let (set, digits) = match id.as_bytes() {
+        [b'b', digits @ ..] => (0, digits),
+        [b'e', digits @ ..] => (1, digits),
+        _ => return None,
+    };
+    if digits.first().is_none_or(|&d| d == b'0') || digits.len() > 18 {
         return None;
     }
-    digits.parse().ok()
+    let number = digits.iter().try_fold(0usize, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+    })?;
+    Some((number, set))
 }
 
 /// Plain typed parsing of a diary, with the per-field validation but without the checks

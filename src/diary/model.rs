@@ -82,8 +82,9 @@ impl Timestamp {
 
     /// True when the written (local) date is before the year 0001 (SPEC §1: refused).
     pub fn is_before_year_one(&self) -> bool {
-        use chrono::Datelike;
-        self.time.year() < 1
+        // 0001-01-01T00:00:00 local time, in seconds since the epoch as if it were UTC.
+        const YEAR_ONE: i64 = -62_135_596_800;
+        self.epoch_seconds + i64::from(self.time.offset().local_minus_utc()) < YEAR_ONE
     }
 
     pub fn time(&self) -> &DateTime<FixedOffset> {
@@ -125,6 +126,9 @@ fn is_plainly_canonical(text: &str) -> bool {
 /// parser (a fast path for large diaries); `None` leaves everything else to that parser.
 fn parse_plain(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     use chrono::{NaiveDate, NaiveTime};
+    const DIGITS: [usize; 18] = [
+        0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24,
+    ];
     let separators = [
         (4, b'-'),
         (7, b'-'),
@@ -133,7 +137,10 @@ fn parse_plain(b: &[u8]) -> Option<DateTime<FixedOffset>> {
         (16, b':'),
         (22, b':'),
     ];
-    if b.len() != 25 || separators.iter().any(|&(i, c)| b[i] != c) {
+    if b.len() != 25
+        || separators.iter().any(|&(i, c)| b[i] != c)
+        || DIGITS.iter().any(|&i| !b[i].is_ascii_digit())
+    {
         return None;
     }
     let sign = match b[19] {
@@ -141,19 +148,14 @@ fn parse_plain(b: &[u8]) -> Option<DateTime<FixedOffset>> {
         b'-' => -1,
         _ => return None,
     };
-    let num = |from: usize, to: usize| {
-        b[from..to].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    let (off_h, off_m) = (num(20, 22)?, num(23, 25)?);
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let year = two(0) * 100 + two(2);
+    let (second, off_h, off_m) = (two(17), two(20), two(23));
     if second >= 60 || off_h > 23 || off_m > 59 || (sign < 0 && off_h == 0 && off_m == 0) {
         return None;
     }
-    let local = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?
-        .and_time(NaiveTime::from_hms_opt(hour, minute, second)?);
+    let local = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, two(5), two(8))?
+        .and_time(NaiveTime::from_hms_opt(two(11), two(14), second)?);
     let offset = FixedOffset::east_opt(sign * i32::try_from(off_h * 3600 + off_m * 60).ok()?)?;
     let utc = local.checked_sub_offset(offset)?;
     Some(DateTime::from_naive_utc_and_offset(utc, offset))
@@ -622,10 +624,14 @@ mod tests {
                 .flat_map(|c| options.iter().map(move |o| format!("{c}{sep}{o}")))
                 .collect();
         }
-        for text in cases
-            .iter()
-            .chain([&"2024-02-29T23:59:59+14:00".to_string()])
-        {
+        let more = [
+            "2024-02-29T23:59:59+14:00",
+            "0001-01-01T00:30:00+01:00",
+            "0000-12-31T23:00:00-01:00",
+            "0000-12-31T23:59:59.999Z",
+            "0001-01-01T00:00:00Z",
+        ];
+        for text in cases.iter().map(String::as_str).chain(more) {
             let chrono = DateTime::parse_from_rfc3339(text).ok();
             let fast = parse_plain(text.as_bytes());
             if let Some(fast) = fast {
@@ -636,7 +642,9 @@ mod tests {
             let ts = Timestamp::parse(text);
             assert_eq!(ts.as_ref().map(|t| *t.time()), chrono, "{text}");
             if let Some(ts) = ts {
-                assert_eq!(ts.text(), *text, "{text}");
+                use chrono::Datelike;
+                assert_eq!(ts.text(), text, "{text}");
+                assert_eq!(ts.is_before_year_one(), ts.time().year() < 1, "{text}");
                 let nanos = chrono.unwrap().timestamp_nanos_opt().map(i128::from);
                 assert!(nanos.is_none_or(|n| n == ts.instant()), "{text}");
             }
