@@ -318,8 +318,8 @@ fn assigned_number(id: &str) -> Option<(usize, usize)> {
     Some((number, set))
 }
 
-/// Plain typed parsing of a diary, with the per-field validation but without the checks
-/// across values, the sorting or the error explanations of [`parse_diary`]. For benchmarks.
+/// Typed parsing of a diary with the per-field validation but without the checks across
+/// values, the sorting or the error explanations of [`parse_diary`] (which callers want).
 impl<'de> Deserialize<'de> for Diary {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = DiaryWire::deserialize(d)?;
@@ -477,7 +477,7 @@ struct ProcedureWire {
     #[serde(default, deserialize_with = "opt_text")]
     note: Option<String>,
     #[serde(default)]
-    retracted: Option<Retraction>,
+    retracted: Option<Box<Retraction>>,
     #[serde(default)]
     history: Option<Vec<Map<String, Value>>>,
     #[serde(flatten)]
@@ -500,7 +500,7 @@ struct EntryWire {
     #[serde(default, deserialize_with = "opt_text")]
     note: Option<String>,
     #[serde(default)]
-    retracted: Option<Retraction>,
+    retracted: Option<Box<Retraction>>,
     #[serde(default)]
     history: Option<Vec<Map<String, Value>>>,
     #[serde(flatten)]
@@ -557,7 +557,7 @@ impl<'de> Deserialize<'de> for Procedure {
             steroid: w.steroid,
             sedation: w.sedation,
             note: w.note,
-            retracted: w.retracted.map(Box::new),
+            retracted: w.retracted,
             history: w.history,
             extra: w.extra,
         })
@@ -575,7 +575,7 @@ impl<'de> Deserialize<'de> for Entry {
             relief: w.relief.map(Relief::get),
             medication: w.medication,
             note: w.note,
-            retracted: w.retracted.map(Box::new),
+            retracted: w.retracted,
             history: w.history,
             extra: w.extra,
         })
