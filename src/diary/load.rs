@@ -526,7 +526,7 @@ fn default_sedation() -> Sedation {
 }
 
 /// Said when a block's agent is null (a missing one is "missing field `anesthetic`").
-const NEEDS_ANESTHETIC: &str = "a block needs its anesthetic (one of lidocaine, bupivacaine, ropivacaine, other); only a radiofrequency-ablation may leave it null";
+pub(super) const NEEDS_ANESTHETIC: &str = "a block needs its anesthetic (one of lidocaine, bupivacaine, ropivacaine, other); only a radiofrequency-ablation may leave it null";
 
 impl<'de> Deserialize<'de> for Patient {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -472,3 +472,33 @@ fn a_serialisation_failure_is_returned_not_written_as_null() {
     let d = parse_diary(GOOD.as_bytes()).unwrap();
     assert_eq!(try_to_bytes(&d).unwrap(), to_bytes(&d));
 }
+
+/// The derived parse refuses a repeated unknown field only at the end of its object, and checks
+/// a procedure's agent after reading it; the error still names where reading stopped: the
+/// repeated field's value (before any later error in that object), the procedure's brace.
+#[test]
+fn late_checks_are_placed_where_the_reading_stops() {
+    let text = format!(
+        "{V1}\"entries\":[{{\"id\":\"e1\",\"at\":\"2026-11-20T09:00:00Z\",\n\"q\":1,\n\"q\": [2],\n\"score\":11}}]}}"
+    );
+    assert_eq!(
+        err(&text).to_string(),
+        "entries[0] (line 3, column 8): duplicate field `q`"
+    );
+    let text = format!(
+        "{V1}\"procedures\":[{{\"id\":\"b1\",\n\"at\":\"2026-11-20T09:00:00Z\",\n\"x\":1\n}},\n{{\"id\":\"b2\"}}]}}"
+    );
+    assert_eq!(
+        err(&text).to_string(),
+        "procedures[0] (line 4, column 1): missing field `anesthetic`"
+    );
+    let text =
+        format!("{V1}\"procedures\":[{{\"at\":\"2026-11-20T09:00:00Z\",\"anesthetic\":null}} ]}}");
+    assert_eq!(
+        err(&text).to_string(),
+        format!(
+            "procedures[0] (line 1, column 95): {}",
+            super::load::NEEDS_ANESTHETIC
+        )
+    );
+}
