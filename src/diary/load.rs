@@ -2,17 +2,18 @@
 //! checks across values; errors carry the JSON path and, for parse-time errors, line:column.
 
 use super::model::{
-    Anesthetic, Diary, Entry, Extra, FORMAT_NAME, FORMAT_VERSION, Patient, Procedure,
-    ProcedureKind, Retraction, Sedation, Side, Timestamp,
+    Anesthetic, Bounded, Diary, Entry, Extra, FORMAT_NAME, FORMAT_VERSION, Patient, Procedure,
+    ProcedureKind, Relief, Retraction, Score, Sedation, Side, Timestamp,
 };
 use serde::Deserialize;
 use serde::de::{
     self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde_json::{Map, Value};
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
 /// Why a diary could not be read. The caller prefixes the file name.
@@ -78,13 +79,37 @@ fn explain_failure(bytes: &[u8]) -> LoadError {
     let result = serde_path_to_error::deserialize::<_, DiaryWire>(&mut de)
         .map_err(|e| (json_path(e.path()), e.into_inner()))
         .and_then(|_| de.end().map_err(|e| (String::new(), e)));
-    match result {
-        Err((path, err)) => parse_error(bytes, path, &err),
+    let (path, err) = match result {
+        Err(found) => found,
         // Cannot happen (the fast path failed on the same bytes); still answer sensibly.
-        Ok(()) => LoadError::Invalid {
-            path: String::new(),
-            message: "the diary could not be read".into(),
-        },
+        Ok(()) => {
+            return LoadError::Invalid {
+                path: String::new(),
+                message: "the diary could not be read".into(),
+            };
+        }
+    };
+    // The derived parse refuses a duplicate unknown field only at the end of its object, and
+    // checks a procedure's agent and time after reading it: name the place where the
+    // hand-written reading stopped (the duplicate's value; the procedure's closing brace).
+    let record_check = path.starts_with("procedures[")
+        && path.ends_with(']')
+        && !path.contains('.')
+        && (err.to_string().starts_with("missing field")
+            || err.to_string().starts_with(NEEDS_ANESTHETIC));
+    let position = |e: &serde_json::Error| (e.line(), e.column());
+    match walk(bytes, record_check.then_some(path.as_str())) {
+        Some((found, false, dup)) if position(&dup) <= position(&err) => {
+            parse_error(bytes, found, &dup)
+        }
+        Some((_, true, end)) => {
+            let mut located = parse_error(bytes, path, &err);
+            if let LoadError::Parse { line, column, .. } = &mut located {
+                (*line, *column) = value_start(bytes, end.line(), end.column());
+            }
+            located
+        }
+        _ => parse_error(bytes, path, &err),
     }
 }
 
@@ -202,25 +227,14 @@ fn value_start(bytes: &[u8], line: usize, column: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The parsed document before the checks across values.
-struct DiaryWire {
-    format: bool,
-    version: bool,
-    uid: Option<String>,
-    patient: Option<Patient>,
-    procedures: Vec<Procedure>,
-    entries: Vec<Entry>,
-    extra: Extra,
-}
-
 fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
-    if !wire.format {
+    if wire.format.is_none() {
         return Err(LoadError::Invalid {
             path: "format".into(),
             message: format!("missing; a diary starts with \"format\": \"{FORMAT_NAME}\""),
         });
     }
-    if !wire.version {
+    if wire.version.is_none() {
         return Err(LoadError::Invalid {
             path: "version".into(),
             message: format!("missing; this program writes \"version\": {FORMAT_VERSION}"),
@@ -255,10 +269,7 @@ fn check_unique(diary: &Diary) -> Result<(), LoadError> {
     let limit = numbered[0].len() * 64;
     let mut others: HashSet<&str> = HashSet::new();
     for (list, i, id) in ids() {
-        let number = [('b', 0), ('e', 1)]
-            .into_iter()
-            .find_map(|(prefix, set)| assigned_number(id, prefix).map(|n| (n, set)))
-            .filter(|&(n, _)| n < limit);
+        let number = assigned_number(id).filter(|&(n, _)| n < limit);
         let fresh = match number {
             Some((n, set)) => {
                 let (word, bit) = (n / 64, 1u64 << (n % 64));
@@ -290,19 +301,25 @@ fn check_unique(diary: &Diary) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// The number of an id written as the program writes it: prefix, then digits without a
-/// leading zero.
-fn assigned_number(id: &str, prefix: char) -> Option<usize> {
-    let digits = id.strip_prefix(prefix)?;
-    let first = *digits.as_bytes().first()?;
-    if first == b'0' || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// The number of an id written as the program writes it (`b` or `e`, then digits without a
+/// leading zero), and which of the two prefixes it has.
+fn assigned_number(id: &str) -> Option<(usize, usize)> {
+    let (set, digits) = match id.as_bytes() {
+        [b'b', digits @ ..] => (0, digits),
+        [b'e', digits @ ..] => (1, digits),
+        _ => return None,
+    };
+    if digits.first().is_none_or(|&d| d == b'0') || digits.len() > 18 {
         return None;
     }
-    digits.parse().ok()
+    let number = digits.iter().try_fold(0usize, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+    })?;
+    Some((number, set))
 }
 
-/// Plain typed parsing of a diary, with the per-field validation but without the checks
-/// across values, the sorting or the error explanations of [`parse_diary`]. For benchmarks.
+/// Typed parsing of a diary with the per-field validation but without the checks across
+/// values, the sorting or the error explanations of [`parse_diary`] (which callers want).
 impl<'de> Deserialize<'de> for Diary {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let wire = DiaryWire::deserialize(d)?;
@@ -358,8 +375,8 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
         f.write_str("a diary object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_ref() {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
                 "format" => self.0.format = Some(map.next_value()?),
                 "version" => self.0.version = Some(map.next_value()?),
                 _ => {
@@ -403,118 +420,264 @@ fn header_verdict(bytes: &[u8]) -> Option<LoadError> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Field helpers.
+// The wire types: the file's shape, derived. Known fields are read directly into validated
+// types; only the untyped unknown fields go through `flatten`, which buffers values and so
+// would lose typed numbers under serde_json's `arbitrary_precision` (serde-rs/json#721).
 
-/// An object key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+#[derive(Deserialize)]
+#[serde(expecting = "a paindiary diary (a JSON object with \"format\": \"paindiary\")")]
+struct DiaryWire {
+    #[serde(default, deserialize_with = "present")]
+    format: Option<FormatName>,
+    #[serde(default, deserialize_with = "present")]
+    version: Option<Version>,
+    #[serde(default, deserialize_with = "opt_text")]
+    uid: Option<String>,
+    #[serde(default)]
+    patient: Option<Patient>,
+    #[serde(default, deserialize_with = "records")]
+    procedures: Vec<Procedure>,
+    #[serde(default, deserialize_with = "records")]
+    entries: Vec<Entry>,
+    #[serde(flatten)]
+    extra: Extra,
+}
 
-impl<'de> Deserialize<'de> for Key<'de> {
+#[derive(Deserialize)]
+#[serde(expecting = "a patient object or null")]
+struct PatientWire {
+    #[serde(default, deserialize_with = "opt_text")]
+    id: Option<String>,
+    #[serde(flatten)]
+    extra: Extra,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a procedure object")]
+struct ProcedureWire {
+    #[serde(default, deserialize_with = "opt_text")]
+    id: Option<String>,
+    #[serde(default = "default_kind", deserialize_with = "choice")]
+    kind: ProcedureKind,
+    #[serde(default, deserialize_with = "present")]
+    at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_text")]
+    region: Option<String>,
+    #[serde(default, deserialize_with = "strings")]
+    levels: Vec<String>,
+    #[serde(default, deserialize_with = "opt_choice")]
+    side: Option<Side>,
+    /// Absent (`None`) or given (`Some`, possibly null).
+    #[serde(default, deserialize_with = "present_opt_choice")]
+    anesthetic: Option<Option<Anesthetic>>,
+    #[serde(default, deserialize_with = "boolean")]
+    steroid: bool,
+    #[serde(default = "default_sedation", deserialize_with = "choice")]
+    sedation: Sedation,
+    #[serde(default, deserialize_with = "opt_text")]
+    note: Option<String>,
+    #[serde(default)]
+    retracted: Option<Box<Retraction>>,
+    #[serde(default)]
+    history: Option<Vec<Map<String, Value>>>,
+    #[serde(flatten)]
+    extra: Extra,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "an entry object")]
+struct EntryWire {
+    #[serde(default, deserialize_with = "opt_text")]
+    id: Option<String>,
+    at: Timestamp,
+    score: Score,
+    #[serde(default, deserialize_with = "opt_text")]
+    activity: Option<String>,
+    #[serde(default)]
+    relief: Option<Relief>,
+    #[serde(default, deserialize_with = "opt_text")]
+    medication: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    note: Option<String>,
+    #[serde(default)]
+    retracted: Option<Box<Retraction>>,
+    #[serde(default)]
+    history: Option<Vec<Map<String, Value>>>,
+    #[serde(flatten)]
+    extra: Extra,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "null or an object with \"at\" and \"reason\"")]
+struct RetractionWire {
+    at: Timestamp,
+    #[serde(deserialize_with = "opt_text")]
+    reason: Option<String>,
+    #[serde(flatten)]
+    extra: Extra,
+}
+
+fn default_kind() -> ProcedureKind {
+    ProcedureKind::MedialBranchBlock
+}
+
+fn default_sedation() -> Sedation {
+    Sedation::None
+}
+
+/// Said when a block's agent is null (a missing one is "missing field `anesthetic`").
+pub(super) const NEEDS_ANESTHETIC: &str = "a block needs its anesthetic (one of lidocaine, bupivacaine, ropivacaine, other); only a radiofrequency-ablation may leave it null";
+
+impl<'de> Deserialize<'de> for Patient {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+        let PatientWire { id, extra } = PatientWire::deserialize(d)?;
+        Ok(Patient { id, extra })
+    }
+}
+
+impl<'de> Deserialize<'de> for Procedure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = ProcedureWire::deserialize(d)?;
+        // A block needs its agent; an RFA may leave it out or null. Checked before `at`, as
+        // the hand-written loader did.
+        let anesthetic = match (w.anesthetic, w.kind.is_block()) {
+            (Some(Some(a)), _) => Some(a),
+            (Some(None), true) => return Err(D::Error::custom(NEEDS_ANESTHETIC)),
+            (None, true) => return Err(D::Error::missing_field("anesthetic")),
+            (_, false) => None,
+        };
+        Ok(Procedure {
+            id: w.id.unwrap_or_default(),
+            kind: w.kind,
+            at: w.at.ok_or_else(|| D::Error::missing_field("at"))?,
+            region: w.region,
+            levels: w.levels,
+            side: w.side,
+            anesthetic,
+            steroid: w.steroid,
+            sedation: w.sedation,
+            note: w.note,
+            retracted: w.retracted,
+            history: w.history,
+            extra: w.extra,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = EntryWire::deserialize(d)?;
+        Ok(Entry {
+            id: w.id.unwrap_or_default(),
+            at: w.at,
+            score: w.score.get(),
+            activity: w.activity,
+            relief: w.relief.map(Relief::get),
+            medication: w.medication,
+            note: w.note,
+            retracted: w.retracted,
+            history: w.history,
+            extra: w.extra,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Retraction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let RetractionWire { at, reason, extra } = RetractionWire::deserialize(d)?;
+        Ok(Retraction { at, reason, extra })
+    }
+}
+
+/// Unknown fields, in file order; a name given twice is refused.
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Extra;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a field name")
+                f.write_str("unknown fields")
             }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut extra = Extra::default();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if !extra.insert(key.clone(), value) {
+                        return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                }
+                Ok(extra)
             }
         }
-        d.deserialize_str(KeyVisitor)
+        d.deserialize_map(V)
     }
 }
 
-/// Tracks which known fields an object had, to refuse a field given twice.
-#[derive(Default)]
-struct Seen(u32);
+// ---------------------------------------------------------------------------------------
+// Field types and helpers: each keeps the wording of its "expected …" message.
 
-impl Seen {
-    fn mark<E: de::Error>(&mut self, bit: u32, name: &'static str) -> Result<(), E> {
-        if self.0 & (1 << bit) != 0 {
-            return Err(E::duplicate_field(name));
+/// A visitor for one kind of scalar, with the "expected …" text of its messages.
+macro_rules! scalar_visitor {
+    ($name:ident -> $out:ty, $expecting:expr, $($method:item)+) => {
+        struct $name;
+        impl<'de> Visitor<'de> for $name {
+            type Value = $out;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str($expecting)
+            }
+            $($method)+
         }
-        self.0 |= 1 << bit;
-        Ok(())
+    };
+}
+
+/// The `format` field: exactly "paindiary".
+struct FormatName;
+
+scalar_visitor!(FormatVisitor -> FormatName, "the string \"paindiary\"",
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FormatName, E> {
+        if v == FORMAT_NAME {
+            Ok(FormatName)
+        } else {
+            Err(E::custom(format_args!(
+                "\"{}\" is not a paindiary diary (expected \"format\": \"{FORMAT_NAME}\")",
+                v.escape_debug()
+            )))
+        }
+    }
+);
+
+impl<'de> Deserialize<'de> for FormatName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(FormatVisitor)
     }
 }
 
-fn keep_unknown<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    extra: &mut Extra,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    let value: Value = map.next_value()?;
-    let key = key.into_owned();
-    if extra.insert(key.clone(), value) {
-        Ok(())
-    } else {
-        Err(A::Error::custom(format_args!("duplicate field `{key}`")))
+/// The format version: a whole number, the one this program reads (newer ones are caught
+/// by the header verdict first).
+struct Version;
+
+fn unsupported<E: de::Error>(v: &dyn fmt::Display) -> E {
+    E::custom(format_args!(
+        "version {v} is not supported (this paindiary reads version {FORMAT_VERSION})"
+    ))
+}
+
+scalar_visitor!(VersionVisitor -> Version, "an integer format version",
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Version, E> {
+        if v == FORMAT_VERSION { Ok(Version) } else { Err(unsupported(&v)) }
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
+        Err(unsupported(&v))
+    }
+);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_u64(VersionVisitor)
     }
 }
 
-/// A string or null.
-struct OptText;
-
-impl<'de> DeserializeSeed<'de> for OptText {
-    type Value = Option<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptText {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string or null")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_string(Text("a string or null")).map(Some)
-    }
-}
-
-/// A string.
-struct Text(&'static str);
-
-impl<'de> Visitor<'de> for Text {
-    type Value = String;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.0)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-}
-
-/// An RFC 3339 time with an offset.
-struct Time;
-
-impl<'de> DeserializeSeed<'de> for Time {
-    type Value = Timestamp;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Timestamp, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Time {
-    type Value = Timestamp;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an RFC 3339 time with an offset, e.g. \"2026-11-20T09:30:00-07:00\"")
-    }
+scalar_visitor!(TimeVisitor -> Timestamp,
+    "an RFC 3339 time with an offset, e.g. \"2026-11-20T09:30:00-07:00\"",
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
         let ts = Timestamp::parse(v).ok_or_else(|| {
             E::custom(format_args!(
@@ -530,99 +693,49 @@ impl<'de> Visitor<'de> for Time {
         }
         Ok(ts)
     }
+);
+
+/// An RFC 3339 time with an offset, from the year 0001 on.
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TimeVisitor)
+    }
 }
 
-/// A number within `0..=max`.
-#[derive(Clone, Copy)]
-struct Bounded {
-    max: f64,
-    what: &'static str,
-}
-
-const SCORE: Bounded = Bounded {
-    max: 10.0,
-    what: "a number from 0 to 10",
-};
-const RELIEF: Bounded = Bounded {
-    max: 100.0,
-    what: "a number from 0 to 100 or null",
-};
-
-impl Bounded {
-    fn check<E: de::Error>(self, v: f64, shown: &dyn fmt::Display) -> Result<f64, E> {
-        if v.is_finite() && (0.0..=self.max).contains(&v) {
-            Ok(v)
-        } else {
-            Err(E::custom(format_args!(
-                "{shown} is outside 0–{}",
-                self.max as u32
-            )))
+/// A score (0–10) or a relief (0–100, and `null` where it is optional).
+impl<'de, const MAX: u32> Deserialize<'de> for Bounded<MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const MAX: u32>;
+        impl<const MAX: u32> V<MAX> {
+            fn check<E: de::Error>(v: f64, shown: &dyn fmt::Display) -> Result<Bounded<MAX>, E> {
+                Bounded::shown_as(v, shown).map_err(E::custom)
+            }
         }
+        impl<'de, const MAX: u32> Visitor<'de> for V<MAX> {
+            type Value = Bounded<MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                match MAX {
+                    10 => f.write_str("a number from 0 to 10"),
+                    _ => write!(f, "a number from 0 to {MAX} or null"),
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Bounded<MAX>, E> {
+                Self::check(v as f64, &v)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Bounded<MAX>, E> {
+                Self::check(v as f64, &v)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Bounded<MAX>, E> {
+                Self::check(v, &v)
+            }
+        }
+        d.deserialize_f64(V::<MAX>)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Bounded {
-    type Value = f64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<f64, D::Error> {
-        d.deserialize_f64(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Bounded {
-    type Value = f64;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.what)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
-        self.check(v as f64, &v)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
-        self.check(v as f64, &v)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-        self.check(v, &v)
-    }
-}
-
-/// A bounded number or null.
-struct OptBounded(Bounded);
-
-impl<'de> DeserializeSeed<'de> for OptBounded {
-    type Value = Option<f64>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptBounded {
-    type Value = Option<f64>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.0.what)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<f64>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<f64>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
-        self.0.deserialize(d).map(Some)
-    }
-}
-
-/// One of a fixed set of spellings (kind, anesthetic, side, sedation).
-struct Choice<T>(std::marker::PhantomData<T>);
-
-fn choice<T>() -> Choice<T> {
-    Choice(std::marker::PhantomData)
-}
-
-impl<'de, T: FromStr<Err = String>> DeserializeSeed<'de> for Choice<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        d.deserialize_str(self)
-    }
-}
+/// The kind, anesthetic, side and sedation through their `FromStr`, so the message is the
+/// one the SPEC and the command line use.
+struct Choice<T>(PhantomData<T>);
 
 impl<'de, T: FromStr<Err = String>> Visitor<'de> for Choice<T> {
     type Value = T;
@@ -634,494 +747,317 @@ impl<'de, T: FromStr<Err = String>> Visitor<'de> for Choice<T> {
     }
 }
 
+fn choice<'de, D: Deserializer<'de>, T: FromStr<Err = String>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_str(Choice(PhantomData))
+}
+
 /// A choice or null.
-struct OptChoice<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: FromStr<Err = String>> DeserializeSeed<'de> for OptChoice<T> {
-    type Value = Option<T>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_option(self)
+fn opt_choice<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr<Err = String>,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: FromStr<Err = String>> Visitor<'de> for V<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string from the list in the diary format, or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            choice(d).map(Some)
+        }
     }
+    d.deserialize_option(V(PhantomData))
 }
 
-impl<'de, T: FromStr<Err = String>> Visitor<'de> for OptChoice<T> {
-    type Value = Option<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string from the list in the diary format, or null")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        choice::<T>().deserialize(d).map(Some)
-    }
+fn present_opt_choice<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr<Err = String>,
+{
+    opt_choice(d).map(Some)
 }
 
-/// A boolean.
-struct Bool;
+/// A field that, when present, must hold a value of `T` (null included in its check).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
 
-impl<'de> Visitor<'de> for Bool {
-    type Value = bool;
+/// A string, with the "expected …" text given.
+struct Text(&'static str);
+
+impl<'de> Visitor<'de> for Text {
+    type Value = String;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("true or false")
+        f.write_str(self.0)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
         Ok(v)
     }
 }
 
-/// An array of strings.
-struct Strings;
-
-impl<'de> DeserializeSeed<'de> for Strings {
-    type Value = Vec<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Strings {
-    type Value = Vec<String>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of strings")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(s) = seq.next_element_seed(TextSeed("a string"))? {
-            out.push(s);
-        }
-        Ok(out)
-    }
-}
-
-struct TextSeed(&'static str);
-
-impl<'de> DeserializeSeed<'de> for TextSeed {
+impl<'de> DeserializeSeed<'de> for Text {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_string(Text(self.0))
+        d.deserialize_string(self)
     }
+}
+
+/// A string or null.
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar_visitor!(V -> Option<String>, "a string or null",
+        fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            Text("a string or null").deserialize(d).map(Some)
+        }
+    );
+    d.deserialize_option(V)
+}
+
+fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    scalar_visitor!(V -> bool, "true or false",
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+    );
+    d.deserialize_bool(V)
+}
+
+/// An array of strings (`levels`).
+fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    scalar_visitor!(V -> Vec<String>, "an array of strings",
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element_seed(Text("a string"))? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    );
+    d.deserialize_seq(V)
 }
 
 /// An array of records (procedures or entries).
-struct Records<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Records<T> {
-    type Value = Vec<T>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Records<T> {
-    type Value = Vec<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of objects")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element()? {
-            out.push(item);
+fn records<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of objects")
         }
-        Ok(out)
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
     }
+    d.deserialize_seq(V(PhantomData))
 }
 
-fn records<T>() -> Records<T> {
-    Records(std::marker::PhantomData)
+macro_rules! deserialize_through_from_str {
+    ($($t:ty),+) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                choice(d)
+            }
+        }
+    )+};
 }
 
-/// An array of objects (entry history), or null.
-struct History;
-
-impl<'de> DeserializeSeed<'de> for History {
-    type Value = Option<Vec<Map<String, Value>>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Option::<Vec<Map<String, Value>>>::deserialize(d)
-    }
-}
+deserialize_through_from_str!(ProcedureKind, Anesthetic, Side, Sedation);
 
 // ---------------------------------------------------------------------------------------
-// Records.
+// The slow path's walk over the raw document, for the two errors the derived parse finds
+// later than where they are: a duplicate unknown field (refused where it stands) and the
+// checks made after a procedure's fields are read (placed at its closing brace).
 
-struct DiaryVisitor;
-
-impl<'de> Deserialize<'de> for DiaryWire {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(DiaryVisitor)
-    }
+/// Which objects of the format a value is, to know their field names.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Diary,
+    Patient,
+    Procedure,
+    Entry,
+    Retraction,
+    Procedures,
+    Entries,
+    Other,
 }
 
-impl<'de> Visitor<'de> for DiaryVisitor {
-    type Value = DiaryWire;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a paindiary diary (a JSON object with \"format\": \"paindiary\")")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DiaryWire, A::Error> {
-        let mut seen = Seen::default();
-        let mut wire = DiaryWire {
-            format: false,
-            version: false,
-            uid: None,
-            patient: None,
-            procedures: Vec::new(),
-            entries: Vec::new(),
-            extra: Extra::default(),
-        };
-        while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_ref() {
-                "format" => {
-                    seen.mark(0, "format")?;
-                    map.next_value_seed(FormatName)?;
-                    wire.format = true;
-                }
-                "version" => {
-                    seen.mark(1, "version")?;
-                    map.next_value_seed(Version)?;
-                    wire.version = true;
-                }
-                "uid" => {
-                    seen.mark(5, "uid")?;
-                    wire.uid = map.next_value_seed(OptText)?;
-                }
-                "patient" => {
-                    seen.mark(2, "patient")?;
-                    wire.patient = map.next_value::<Option<Patient>>()?;
-                }
-                "procedures" => {
-                    seen.mark(3, "procedures")?;
-                    wire.procedures = map.next_value_seed(records())?;
-                }
-                "entries" => {
-                    seen.mark(4, "entries")?;
-                    wire.entries = map.next_value_seed(records())?;
-                }
-                _ => keep_unknown(&mut map, &mut wire.extra, key.0)?,
-            }
-        }
-        Ok(wire)
-    }
-}
-
-/// The format version: a whole number.
-struct Version;
-
-impl<'de> DeserializeSeed<'de> for Version {
-    type Value = u64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
-        d.deserialize_u64(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Version {
-    type Value = u64;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an integer format version")
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
-        if v == FORMAT_VERSION {
-            Ok(v)
-        } else {
-            Err(E::custom(format_args!(
-                "version {v} is not supported (this paindiary reads version {FORMAT_VERSION})"
-            )))
+impl Shape {
+    fn known(self) -> &'static [&'static str] {
+        match self {
+            Shape::Diary => &[
+                "format",
+                "version",
+                "uid",
+                "patient",
+                "procedures",
+                "entries",
+            ],
+            Shape::Patient => &["id"],
+            Shape::Procedure => &[
+                "id",
+                "kind",
+                "at",
+                "region",
+                "levels",
+                "side",
+                "anesthetic",
+                "steroid",
+                "sedation",
+                "note",
+                "retracted",
+                "history",
+            ],
+            Shape::Entry => &[
+                "id",
+                "at",
+                "score",
+                "activity",
+                "relief",
+                "medication",
+                "note",
+                "retracted",
+                "history",
+            ],
+            Shape::Retraction => &["at", "reason"],
+            _ => &[],
         }
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
-        Err(E::custom(format_args!(
-            "version {v} is not supported (this paindiary reads version {FORMAT_VERSION})"
-        )))
+
+    fn field(self, key: &str) -> Shape {
+        match (self, key) {
+            (Shape::Diary, "patient") => Shape::Patient,
+            (Shape::Diary, "procedures") => Shape::Procedures,
+            (Shape::Diary, "entries") => Shape::Entries,
+            (Shape::Procedure | Shape::Entry, "retracted") => Shape::Retraction,
+            _ => Shape::Other,
+        }
     }
 }
 
-/// The `format` field: exactly "paindiary".
-struct FormatName;
+/// What the walk stopped at: the object's path, and whether it was the target's end.
+type Found = RefCell<Option<(String, bool)>>;
 
-impl<'de> DeserializeSeed<'de> for FormatName {
+struct Walk<'a> {
+    shape: Shape,
+    path: String,
+    target: Option<&'a str>,
+    found: &'a Found,
+}
+
+impl<'a> Walk<'a> {
+    fn child(&self, shape: Shape, path: String) -> Walk<'a> {
+        Walk {
+            shape,
+            path,
+            target: self.target,
+            found: self.found,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_str(self)
+        match self.shape {
+            Shape::Other => d.deserialize_ignored_any(IgnoredAny).map(|_| ()),
+            _ => d.deserialize_any(self),
+        }
     }
 }
 
-impl<'de> Visitor<'de> for FormatName {
+impl<'de> Visitor<'de> for Walk<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the string \"paindiary\"")
+        f.write_str("any JSON value")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        if v == FORMAT_NAME {
-            Ok(())
-        } else {
-            Err(E::custom(format_args!(
-                "\"{}\" is not a paindiary diary (expected \"format\": \"{FORMAT_NAME}\")",
-                v.escape_debug()
-            )))
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let known = self.shape.known();
+        let mut unknown: HashSet<String> = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = match self.path.as_str() {
+                "" => key.clone(),
+                p => format!("{p}.{key}"),
+            };
+            map.next_value_seed(self.child(self.shape.field(&key), path))?;
+            if !known.contains(&key.as_str()) && !unknown.insert(key.clone()) {
+                *self.found.borrow_mut() = Some((self.path, false));
+                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+            }
         }
+        if self.target == Some(self.path.as_str()) {
+            *self.found.borrow_mut() = Some((self.path, true));
+            return Err(A::Error::custom("the end of the object"));
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let shape = match self.shape {
+            Shape::Procedures => Shape::Procedure,
+            Shape::Entries => Shape::Entry,
+            _ => Shape::Other,
+        };
+        let mut i = 0;
+        while seq
+            .next_element_seed(self.child(shape, format!("{}[{i}]", self.path)))?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
-impl<'de> Deserialize<'de> for Patient {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Patient;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a patient object or null")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Patient, A::Error> {
-                let mut seen = Seen::default();
-                let mut patient = Patient::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key.0.as_ref() {
-                        "id" => {
-                            seen.mark(0, "id")?;
-                            patient.id = map.next_value_seed(OptText)?;
-                        }
-                        _ => keep_unknown(&mut map, &mut patient.extra, key.0)?,
-                    }
-                }
-                Ok(patient)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Procedure {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Procedure;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a procedure object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Procedure, A::Error> {
-                let mut seen = Seen::default();
-                let mut id = None;
-                let mut kind = ProcedureKind::MedialBranchBlock;
-                let mut at = None;
-                let mut region = None;
-                let mut levels = Vec::new();
-                let mut side = None;
-                let mut anesthetic = None;
-                let mut steroid = false;
-                let mut sedation = Sedation::None;
-                let mut note = None;
-                let mut retracted = None;
-                let mut history = None;
-                let mut extra = Extra::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key.0.as_ref() {
-                        "id" => {
-                            seen.mark(0, "id")?;
-                            id = map.next_value_seed(OptText)?;
-                        }
-                        "kind" => {
-                            seen.mark(1, "kind")?;
-                            kind = map.next_value_seed(choice())?;
-                        }
-                        "at" => {
-                            seen.mark(2, "at")?;
-                            at = Some(map.next_value_seed(Time)?);
-                        }
-                        "region" => {
-                            seen.mark(3, "region")?;
-                            region = map.next_value_seed(OptText)?;
-                        }
-                        "levels" => {
-                            seen.mark(4, "levels")?;
-                            levels = map.next_value_seed(Strings)?;
-                        }
-                        "side" => {
-                            seen.mark(5, "side")?;
-                            side = map.next_value_seed(OptChoice::<Side>(Default::default()))?;
-                        }
-                        "anesthetic" => {
-                            seen.mark(6, "anesthetic")?;
-                            anesthetic = Some(
-                                map.next_value_seed(OptChoice::<Anesthetic>(Default::default()))?,
-                            );
-                        }
-                        "steroid" => {
-                            seen.mark(7, "steroid")?;
-                            steroid = map.next_value_seed(BoolSeed)?;
-                        }
-                        "sedation" => {
-                            seen.mark(8, "sedation")?;
-                            sedation = map.next_value_seed(choice())?;
-                        }
-                        "note" => {
-                            seen.mark(9, "note")?;
-                            note = map.next_value_seed(OptText)?;
-                        }
-                        "retracted" => {
-                            seen.mark(10, "retracted")?;
-                            retracted = map.next_value::<Option<Retraction>>()?.map(Box::new);
-                        }
-                        "history" => {
-                            seen.mark(11, "history")?;
-                            history = map.next_value_seed(History)?;
-                        }
-                        _ => keep_unknown(&mut map, &mut extra, key.0)?,
-                    }
-                }
-                // A block needs its agent; an RFA may leave it out or null.
-                let anesthetic = match (anesthetic, kind.is_block()) {
-                    (Some(Some(a)), _) => Some(a),
-                    (Some(None), true) => {
-                        return Err(A::Error::custom(
-                            "a block needs its anesthetic (one of lidocaine, bupivacaine, ropivacaine, other); only a radiofrequency-ablation may leave it null",
-                        ));
-                    }
-                    (None, true) => return Err(A::Error::missing_field("anesthetic")),
-                    (_, false) => None,
-                };
-                Ok(Procedure {
-                    id: id.unwrap_or_default(),
-                    kind,
-                    at: at.ok_or_else(|| A::Error::missing_field("at"))?,
-                    region,
-                    levels,
-                    side,
-                    anesthetic,
-                    steroid,
-                    sedation,
-                    note,
-                    retracted,
-                    history,
-                    extra,
-                })
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-struct BoolSeed;
-
-impl<'de> DeserializeSeed<'de> for BoolSeed {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_bool(Bool)
-    }
-}
-
-impl<'de> Deserialize<'de> for Entry {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an entry object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
-                let mut seen = Seen::default();
-                let mut id = None;
-                let mut at = None;
-                let mut score = None;
-                let mut activity = None;
-                let mut relief = None;
-                let mut medication = None;
-                let mut note = None;
-                let mut retracted = None;
-                let mut history = None;
-                let mut extra = Extra::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key.0.as_ref() {
-                        "id" => {
-                            seen.mark(0, "id")?;
-                            id = map.next_value_seed(OptText)?;
-                        }
-                        "at" => {
-                            seen.mark(1, "at")?;
-                            at = Some(map.next_value_seed(Time)?);
-                        }
-                        "score" => {
-                            seen.mark(2, "score")?;
-                            score = Some(map.next_value_seed(SCORE)?);
-                        }
-                        "activity" => {
-                            seen.mark(3, "activity")?;
-                            activity = map.next_value_seed(OptText)?;
-                        }
-                        "relief" => {
-                            seen.mark(4, "relief")?;
-                            relief = map.next_value_seed(OptBounded(RELIEF))?;
-                        }
-                        "medication" => {
-                            seen.mark(5, "medication")?;
-                            medication = map.next_value_seed(OptText)?;
-                        }
-                        "note" => {
-                            seen.mark(6, "note")?;
-                            note = map.next_value_seed(OptText)?;
-                        }
-                        "retracted" => {
-                            seen.mark(7, "retracted")?;
-                            retracted = map.next_value::<Option<Retraction>>()?.map(Box::new);
-                        }
-                        "history" => {
-                            seen.mark(8, "history")?;
-                            history = map.next_value_seed(History)?;
-                        }
-                        _ => keep_unknown(&mut map, &mut extra, key.0)?,
-                    }
-                }
-                Ok(Entry {
-                    id: id.unwrap_or_default(),
-                    at: at.ok_or_else(|| A::Error::missing_field("at"))?,
-                    score: score.ok_or_else(|| A::Error::missing_field("score"))?,
-                    activity,
-                    relief,
-                    medication,
-                    note,
-                    retracted,
-                    history,
-                    extra,
-                })
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Retraction {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Retraction;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("null or an object with \"at\" and \"reason\"")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Retraction, A::Error> {
-                let mut seen = Seen::default();
-                let mut at = None;
-                let mut reason = None;
-                let mut extra = Extra::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key.0.as_ref() {
-                        "at" => {
-                            seen.mark(0, "at")?;
-                            at = Some(map.next_value_seed(Time)?);
-                        }
-                        "reason" => {
-                            seen.mark(1, "reason")?;
-                            reason = Some(map.next_value_seed(OptText)?);
-                        }
-                        _ => keep_unknown(&mut map, &mut extra, key.0)?,
-                    }
-                }
-                Ok(Retraction {
-                    at: at.ok_or_else(|| A::Error::missing_field("at"))?,
-                    reason: reason.ok_or_else(|| A::Error::missing_field("reason"))?,
-                    extra,
-                })
-            }
-        }
-        d.deserialize_map(V)
-    }
+/// Walk the document; stop at the first duplicate unknown field, or at the end of the
+/// object at `target`. Returns the object's path, whether it is the target's end, and the
+/// error that carries the position.
+fn walk(bytes: &[u8], target: Option<&str>) -> Option<(String, bool, serde_json::Error)> {
+    let found = Found::default();
+    let seed = Walk {
+        shape: Shape::Diary,
+        path: String::new(),
+        target,
+        found: &found,
+    };
+    let err = seed
+        .deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+        .err()?;
+    let (path, end) = found.into_inner()?;
+    Some((path, end, err))
 }

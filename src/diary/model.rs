@@ -44,32 +44,47 @@ impl Extra {
 /// An instant with the offset it was written with.
 ///
 /// The original text is kept only when it differs from the canonical RFC 3339 form, so a
-/// rewrite gives back exactly what was read (e.g. `Z`, or `.500` fractional seconds).
+/// rewrite gives back exactly what was read (e.g. `Z`, or `.500` fractional seconds). The
+/// seconds since the epoch are computed once, as every comparison is on the instant.
 #[derive(Debug, Clone)]
 pub struct Timestamp {
     time: DateTime<FixedOffset>,
-    raw: Option<Box<str>>,
+    epoch_seconds: i64,
+    raw: Option<Box<RawTime>>,
 }
+
+/// The text of a time written in a form other than the canonical one (rare: boxed twice so
+/// that the common case costs one pointer).
+#[derive(Debug, Clone)]
+struct RawTime(Box<str>);
 
 impl Timestamp {
     pub fn new(time: DateTime<FixedOffset>) -> Self {
-        Timestamp { time, raw: None }
+        Timestamp {
+            time,
+            epoch_seconds: time.timestamp(),
+            raw: None,
+        }
     }
 
     /// Parse RFC 3339 with an offset, keeping the text when it is not canonical.
     pub fn parse(text: &str) -> Option<Self> {
+        if let Some(time) = parse_plain(text.as_bytes()) {
+            return Some(Timestamp::new(time));
+        }
         let time = DateTime::parse_from_rfc3339(text).ok()?;
         let mut ts = Timestamp::new(time);
         if !is_plainly_canonical(text) && ts.canonical() != text {
-            ts.raw = Some(text.into());
+            ts.raw = Some(Box::new(RawTime(text.into())));
         }
         Some(ts)
     }
 
     /// True when the written (local) date is before the year 0001 (SPEC §1: refused).
     pub fn is_before_year_one(&self) -> bool {
-        use chrono::Datelike;
-        self.time.year() < 1
+        // 0001-01-01T00:00:00 local time, in seconds since the epoch as if it were UTC.
+        const YEAR_ONE: i64 = -62_135_596_800;
+        self.epoch_seconds + i64::from(self.time.offset().local_minus_utc()) < YEAR_ONE
     }
 
     pub fn time(&self) -> &DateTime<FixedOffset> {
@@ -78,7 +93,7 @@ impl Timestamp {
 
     /// Nanoseconds since the Unix epoch (the instant, independent of the offset).
     pub fn instant(&self) -> i128 {
-        i128::from(self.time.timestamp()) * 1_000_000_000
+        i128::from(self.epoch_seconds) * 1_000_000_000
             + i128::from(self.time.timestamp_subsec_nanos())
     }
 
@@ -89,7 +104,7 @@ impl Timestamp {
     /// The text written to the diary and in output: as read, with its own offset.
     pub fn text(&self) -> String {
         match &self.raw {
-            Some(raw) => raw.to_string(),
+            Some(raw) => raw.0.to_string(),
             None => self.canonical(),
         }
     }
@@ -107,6 +122,45 @@ fn is_plainly_canonical(text: &str) -> bool {
         && &b[19..25] != b"-00:00"
 }
 
+/// The common canonical form `YYYY-MM-DDTHH:MM:SS±HH:MM` read without chrono's general
+/// parser (a fast path for large diaries); `None` leaves everything else to that parser.
+fn parse_plain(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+    use chrono::{NaiveDate, NaiveTime};
+    const DIGITS: [usize; 18] = [
+        0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24,
+    ];
+    let separators = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (22, b':'),
+    ];
+    if b.len() != 25
+        || separators.iter().any(|&(i, c)| b[i] != c)
+        || DIGITS.iter().any(|&i| !b[i].is_ascii_digit())
+    {
+        return None;
+    }
+    let sign = match b[19] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let year = two(0) * 100 + two(2);
+    let (second, off_h, off_m) = (two(17), two(20), two(23));
+    if second >= 60 || off_h > 23 || off_m > 59 || (sign < 0 && off_h == 0 && off_m == 0) {
+        return None;
+    }
+    let local = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, two(5), two(8))?
+        .and_time(NaiveTime::from_hms_opt(two(11), two(14), second)?);
+    let offset = FixedOffset::east_opt(sign * i32::try_from(off_h * 3600 + off_m * 60).ok()?)?;
+    let utc = local.checked_sub_offset(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, offset))
+}
+
 impl PartialEq for Timestamp {
     /// Equal when both the instant and the written text are equal.
     fn eq(&self, other: &Self) -> bool {
@@ -119,6 +173,60 @@ impl PartialEq for Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text())
+    }
+}
+
+/// A number from 0 to `MAX` inclusive, checked once where it enters the program (the
+/// loader, CSV import, the command line): the pain score ([`Score`], NRS-11, decimals allowed)
+/// or the patient-reported percent relief ([`Relief`]).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Bounded<const MAX: u32>(f64);
+
+/// A pain score, 0 to 10 (SPEC §1).
+pub type Score = Bounded<10>;
+/// A patient-reported percent relief, 0 to 100 (SPEC §1).
+pub type Relief = Bounded<100>;
+
+/// Why a text or number is not a [`Bounded`] value; `text` is the value as the user gave it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BoundedError {
+    #[error("`{text}` is not a number")]
+    NotANumber { text: String },
+    #[error("{text} is outside 0–{max}")]
+    OutOfRange { text: String, max: u32 },
+}
+
+impl<const MAX: u32> Bounded<MAX> {
+    /// `v` when it is finite and within 0..=MAX.
+    pub fn new(v: f64) -> Result<Self, BoundedError> {
+        Self::shown_as(v, &v)
+    }
+
+    /// [`Bounded::new`], naming the value in the error as `shown` (e.g. the text as typed).
+    pub fn shown_as(v: f64, shown: &dyn fmt::Display) -> Result<Self, BoundedError> {
+        if v.is_finite() && (0.0..=f64::from(MAX)).contains(&v) {
+            Ok(Bounded(v))
+        } else {
+            Err(BoundedError::OutOfRange {
+                text: shown.to_string(),
+                max: MAX,
+            })
+        }
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// Text as typed on the command line or in a CSV cell (surrounding white space ignored).
+impl<const MAX: u32> FromStr for Bounded<MAX> {
+    type Err = BoundedError;
+    fn from_str(s: &str) -> Result<Self, BoundedError> {
+        let v: f64 = s.trim().parse().map_err(|_| BoundedError::NotANumber {
+            text: s.to_string(),
+        })?;
+        Self::shown_as(v, &s)
     }
 }
 
@@ -464,6 +572,84 @@ mod tests {
         assert!(!has_text(&None));
         assert!(!has_text(&Some(" \u{3000}\t".into())));
         assert!(has_text(&Some(" walking ".into())));
+    }
+
+    #[test]
+    fn bounded_values_check_their_range() {
+        assert_eq!(Score::new(10.0).map(Score::get), Ok(10.0));
+        assert_eq!(Score::new(0.0).map(Score::get), Ok(0.0));
+        assert_eq!(
+            Score::new(10.5).unwrap_err().to_string(),
+            "10.5 is outside 0–10"
+        );
+        assert_eq!(
+            Relief::new(-1.0).unwrap_err().to_string(),
+            "-1 is outside 0–100"
+        );
+        assert!(Score::new(f64::NAN).is_err());
+        assert!(Relief::new(f64::INFINITY).is_err());
+        assert_eq!(" 7.5 ".parse::<Score>().map(Score::get), Ok(7.5));
+        assert_eq!(
+            "11".parse::<Score>().unwrap_err().to_string(),
+            "11 is outside 0–10"
+        );
+        assert_eq!(
+            "x".parse::<Relief>().unwrap_err().to_string(),
+            "`x` is not a number"
+        );
+        assert_eq!(
+            "inf".parse::<Score>().unwrap_err().to_string(),
+            "inf is outside 0–10"
+        );
+    }
+
+    #[test]
+    fn the_fast_path_reads_times_as_chrono_does() {
+        let fields: [&[&str]; 8] = [
+            &["0000", "0001", "2026", "9999", "20x6"],
+            &["00", "01", "02", "12", "13"],
+            &["00", "01", "28", "29", "30", "31", "32"],
+            &["00", "23", "24"],
+            &["00", "59", "60"],
+            &["00", "59", "60", "61"],
+            &["+", "-", "*"],
+            &["00:00", "01:30", "23:59", "24:00", "12:60", "99:00"],
+        ];
+        let mut checked = 0;
+        let mut cases = vec![String::new()];
+        for (i, options) in fields.iter().enumerate() {
+            let sep = ["", "-", "-", "T", ":", ":", "", ""][i];
+            cases = cases
+                .iter()
+                .flat_map(|c| options.iter().map(move |o| format!("{c}{sep}{o}")))
+                .collect();
+        }
+        let more = [
+            "2024-02-29T23:59:59+14:00",
+            "0001-01-01T00:30:00+01:00",
+            "0000-12-31T23:00:00-01:00",
+            "0000-12-31T23:59:59.999Z",
+            "0001-01-01T00:00:00Z",
+        ];
+        for text in cases.iter().map(String::as_str).chain(more) {
+            let chrono = DateTime::parse_from_rfc3339(text).ok();
+            let fast = parse_plain(text.as_bytes());
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), chrono, "{text}");
+                assert_eq!(fast.offset(), chrono.unwrap().offset(), "{text}");
+                checked += 1;
+            }
+            let ts = Timestamp::parse(text);
+            assert_eq!(ts.as_ref().map(|t| *t.time()), chrono, "{text}");
+            if let Some(ts) = ts {
+                use chrono::Datelike;
+                assert_eq!(ts.text(), text, "{text}");
+                assert_eq!(ts.is_before_year_one(), ts.time().year() < 1, "{text}");
+                let nanos = chrono.unwrap().timestamp_nanos_opt().map(i128::from);
+                assert!(nanos.is_none_or(|n| n == ts.instant()), "{text}");
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]

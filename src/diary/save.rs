@@ -108,54 +108,68 @@ impl Serialize for Entry {
     }
 }
 
+/// Why a diary could not be turned into the bytes of its file. Serialising these types into
+/// memory cannot fail (every map key is a string, every number finite); should it ever, the
+/// error is returned rather than a `null` written into the diary.
+#[derive(Debug, thiserror::Error)]
+#[error("the diary could not be written as JSON: {0}")]
+pub struct SaveError(#[from] serde_json::Error);
+
 /// The diary as the bytes of its file.
-pub fn to_bytes(diary: &Diary) -> Vec<u8> {
+pub fn try_to_bytes(diary: &Diary) -> Result<Vec<u8>, SaveError> {
     let mut out = Vec::with_capacity(128 + 160 * (diary.entries.len() + diary.procedures.len()));
     out.extend_from_slice(b"{\n");
-    push_field(&mut out, "format", &FORMAT_NAME);
+    push_field(&mut out, "format", &FORMAT_NAME)?;
     out.extend_from_slice(b",\n");
-    push_field(&mut out, "version", &FORMAT_VERSION);
+    push_field(&mut out, "version", &FORMAT_VERSION)?;
     if let Some(uid) = &diary.uid {
         out.extend_from_slice(b",\n");
-        push_field(&mut out, "uid", uid);
+        push_field(&mut out, "uid", uid)?;
     }
     if let Some(patient) = &diary.patient {
         out.extend_from_slice(b",\n");
-        push_field(&mut out, "patient", patient);
+        push_field(&mut out, "patient", patient)?;
     }
     out.extend_from_slice(b",\n");
-    push_list(&mut out, "procedures", &diary.procedures);
+    push_list(&mut out, "procedures", &diary.procedures)?;
     out.extend_from_slice(b",\n");
-    push_list(&mut out, "entries", &diary.entries);
+    push_list(&mut out, "entries", &diary.entries)?;
     for (k, v) in diary.extra.iter() {
         out.extend_from_slice(b",\n");
-        push_field(&mut out, k, v);
+        push_field(&mut out, k, v)?;
     }
     out.extend_from_slice(b"\n}\n");
-    out
+    Ok(out)
 }
 
-fn push_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Serialising these types into memory cannot fail: every map key is a string and
-    // every number is finite (checked on load and on input).
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        out.extend_from_slice(b"null");
+/// [`try_to_bytes`] for the callers not yet switched to it (they should be: then this goes).
+/// The failure cannot happen (see [`SaveError`]); if it did, stopping before anything is
+/// written keeps the diary intact, where the old `null` would have been written into it.
+pub fn to_bytes(diary: &Diary) -> Vec<u8> {
+    match try_to_bytes(diary) {
+        Ok(bytes) => bytes,
+        Err(e) => panic!("{e}"),
     }
 }
 
-fn push_field<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &str, value: &T) {
+pub(super) fn push_field<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    key: &str,
+    value: &T,
+) -> Result<(), SaveError> {
     out.extend_from_slice(b"  ");
-    push_json(out, key);
+    serde_json::to_writer(&mut *out, key)?;
     out.extend_from_slice(b": ");
-    push_json(out, value);
+    serde_json::to_writer(&mut *out, value)?;
+    Ok(())
 }
 
-fn push_list<T: Serialize>(out: &mut Vec<u8>, key: &str, items: &[T]) {
+fn push_list<T: Serialize>(out: &mut Vec<u8>, key: &str, items: &[T]) -> Result<(), SaveError> {
     out.extend_from_slice(b"  ");
-    push_json(out, key);
+    serde_json::to_writer(&mut *out, key)?;
     if items.is_empty() {
         out.extend_from_slice(b": []");
-        return;
+        return Ok(());
     }
     out.extend_from_slice(b": [\n");
     for (i, item) in items.iter().enumerate() {
@@ -163,7 +177,8 @@ fn push_list<T: Serialize>(out: &mut Vec<u8>, key: &str, items: &[T]) {
             out.extend_from_slice(b",\n");
         }
         out.extend_from_slice(b"    ");
-        push_json(out, item);
+        serde_json::to_writer(&mut *out, item)?;
     }
     out.extend_from_slice(b"\n  ]");
+    Ok(())
 }

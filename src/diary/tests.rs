@@ -417,3 +417,88 @@ fn years_before_0001_are_refused() {
     let ok = format!(r#"{V1}"entries":[{{"id":"e1","at":"0001-01-01T00:00:00Z","score":5}}]}}"#);
     assert!(parse_diary(ok.as_bytes()).is_ok());
 }
+
+/// serde-rs/json#721 (also serde-rs/serde#2748, serde-rs/json#1157): with `arbitrary_precision`,
+/// `flatten` buffers a number as serde_json's private map, and a typed number inside a
+/// flattened struct is refused unless it is written as an integer. The loader therefore
+/// flattens only the untyped unknown fields (`Extra`, JSON values, which read that map back
+/// into an exact number); scores, reliefs and times sit beside it, read directly. If this test
+/// starts failing, serde_json has fixed the issue.
+#[test]
+fn flatten_and_arbitrary_precision_disagree_on_typed_numbers() {
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        n: f64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Outer {
+        #[serde(flatten)]
+        inner: Inner,
+    }
+    let whole = serde_json::from_str::<Outer>(r#"{"n": 2}"#).map(|o| o.inner.n);
+    assert_eq!(whole.ok(), Some(2.0));
+    for text in [r#"{"n": 1.5}"#, r#"{"n": 2.0}"#, r#"{"n": 1e2}"#] {
+        let e = serde_json::from_str::<Outer>(text)
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.contains("invalid type: map")),
+            "{text}: {e:?}"
+        );
+    }
+    // The loader: decimal scores and reliefs read, unknown numbers beside them kept exactly.
+    let text = format!(
+        r#"{V1}"entries":[{{"id":"e1","at":"2026-11-20T09:00:00Z","score":1.5,"relief":2.0e1,"x":1.50,"y":{{"z":1e2}}}}]}}"#
+    );
+    let d = parse_diary(text.as_bytes()).unwrap();
+    assert_eq!((d.entries[0].score, d.entries[0].relief), (1.5, Some(20.0)));
+    let out = String::from_utf8(to_bytes(&d)).unwrap();
+    assert!(out.contains(r#""x":1.50,"y":{"z":1e+2}"#), "{out}");
+}
+
+#[test]
+fn a_serialisation_failure_is_returned_not_written_as_null() {
+    struct Failing;
+    impl serde::Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("boom"))
+        }
+    }
+    let mut out = Vec::new();
+    let e = super::save::push_field(&mut out, "k", &Failing).unwrap_err();
+    assert!(e.to_string().contains("boom"), "{e}");
+    assert!(!String::from_utf8_lossy(&out).contains("null"));
+    let d = parse_diary(GOOD.as_bytes()).unwrap();
+    assert_eq!(try_to_bytes(&d).unwrap(), to_bytes(&d));
+}
+
+/// The derived parse refuses a repeated unknown field only at the end of its object, and checks
+/// a procedure's agent after reading it; the error still names where reading stopped: the
+/// repeated field's value (before any later error in that object), the procedure's brace.
+#[test]
+fn late_checks_are_placed_where_the_reading_stops() {
+    let text = format!(
+        "{V1}\"entries\":[{{\"id\":\"e1\",\"at\":\"2026-11-20T09:00:00Z\",\n\"q\":1,\n\"q\": [2],\n\"score\":11}}]}}"
+    );
+    assert_eq!(
+        err(&text).to_string(),
+        "entries[0] (line 3, column 8): duplicate field `q`"
+    );
+    let text = format!(
+        "{V1}\"procedures\":[{{\"id\":\"b1\",\n\"at\":\"2026-11-20T09:00:00Z\",\n\"x\":1\n}},\n{{\"id\":\"b2\"}}]}}"
+    );
+    assert_eq!(
+        err(&text).to_string(),
+        "procedures[0] (line 4, column 1): missing field `anesthetic`"
+    );
+    let text =
+        format!("{V1}\"procedures\":[{{\"at\":\"2026-11-20T09:00:00Z\",\"anesthetic\":null}} ]}}");
+    assert_eq!(
+        err(&text).to_string(),
+        format!(
+            "procedures[0] (line 1, column 95): {}",
+            super::load::NEEDS_ANESTHETIC
+        )
+    );
+}
