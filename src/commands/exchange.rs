@@ -19,7 +19,7 @@ pub fn export(ctx: &Context, format: ExportFormat, output: Option<&Path>) -> Res
     output.check(&ctx.diary, "export")?;
     let diary = load(&ctx.diary)?;
     output.write_with(|out| match format {
-        ExportFormat::Json => out.write_all(&to_bytes(&diary)),
+        ExportFormat::Json => out.write_all(&to_bytes(&diary).map_err(std::io::Error::other)?),
         ExportFormat::Csv => out.write_all(csv::to_csv(&diary).as_bytes()),
         ExportFormat::Fhir => fhir::write_fhir(&diary, out),
     })?;

@@ -22,7 +22,7 @@ pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
     let diary = new_diary(patient);
     storage::ensure_parent_dir(&ctx.diary)?;
     let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
-    written(storage::create_new(&ctx.diary, &to_bytes(&diary)))?;
+    written(storage::create_new(&ctx.diary, &to_bytes(&diary)?))?;
     println(&terminal_text(&format!("Created {}", ctx.name())))
 }
 
@@ -65,7 +65,7 @@ pub fn modify<T>(
         Err(e) => return Err(e.into()),
     };
     let result = change(&mut diary)?;
-    written(storage::write_atomic(&ctx.diary, &to_bytes(&diary)))?;
+    written(storage::write_atomic(&ctx.diary, &to_bytes(&diary)?))?;
     if created {
         announce_new_diary(&ctx.diary);
     }

@@ -489,7 +489,7 @@ mod tests {
             r#"[{"amended_at":"2026-11-21T08:00:00-07:00","score":7,"activity":"standing","note":null},{"amended_at":"2026-11-22T08:00:00-07:00","score":2.5}]"#
         );
         // The file still loads, with the history and unknown fields.
-        let again = parse_diary(&to_bytes(&d)).unwrap();
+        let again = parse_diary(&to_bytes(&d).unwrap()).unwrap();
         assert_eq!(again, d);
     }
 

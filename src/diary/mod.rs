@@ -7,7 +7,7 @@ mod save;
 
 pub use load::{LoadError, parse_diary, parse_diary_owned};
 pub use model::*;
-pub use save::{Num, SaveError, to_bytes, try_to_bytes};
+pub use save::{Num, SaveError, to_bytes};
 
 #[cfg(test)]
 mod tests;

@@ -116,7 +116,7 @@ impl Serialize for Entry {
 pub struct SaveError(#[from] serde_json::Error);
 
 /// The diary as the bytes of its file.
-pub fn try_to_bytes(diary: &Diary) -> Result<Vec<u8>, SaveError> {
+pub fn to_bytes(diary: &Diary) -> Result<Vec<u8>, SaveError> {
     let mut out = Vec::with_capacity(128 + 160 * (diary.entries.len() + diary.procedures.len()));
     out.extend_from_slice(b"{\n");
     push_field(&mut out, "format", &FORMAT_NAME)?;
@@ -140,16 +140,6 @@ pub fn try_to_bytes(diary: &Diary) -> Result<Vec<u8>, SaveError> {
     }
     out.extend_from_slice(b"\n}\n");
     Ok(out)
-}
-
-/// [`try_to_bytes`] for the callers not yet switched to it (they should be: then this goes).
-/// The failure cannot happen (see [`SaveError`]); if it did, stopping before anything is
-/// written keeps the diary intact, where the old `null` would have been written into it.
-pub fn to_bytes(diary: &Diary) -> Vec<u8> {
-    match try_to_bytes(diary) {
-        Ok(bytes) => bytes,
-        Err(e) => panic!("{e}"),
-    }
 }
 
 pub(super) fn push_field<T: Serialize + ?Sized>(

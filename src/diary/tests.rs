@@ -44,7 +44,7 @@ fn loads_a_good_diary_sorted_by_instant() {
 #[test]
 fn unknown_fields_survive_a_rewrite() {
     let d = parse_diary(GOOD.as_bytes()).unwrap();
-    let text = String::from_utf8(to_bytes(&d)).unwrap();
+    let text = String::from_utf8(to_bytes(&d).unwrap()).unwrap();
     for needle in [
         r#""mrn":"X1""#,
         r#""operator":{"name":"Dr A"}"#,
@@ -58,7 +58,7 @@ fn unknown_fields_survive_a_rewrite() {
     }
     let again = parse_diary(text.as_bytes()).unwrap();
     assert_eq!(again, d);
-    assert_eq!(to_bytes(&again), text.as_bytes());
+    assert_eq!(to_bytes(&again).unwrap(), text.as_bytes());
 }
 
 #[test]
@@ -342,7 +342,7 @@ fn an_rfa_needs_no_anesthetic_but_a_block_does() {
             .iter()
             .all(|p| p.anesthetic.is_none() && !p.is_block())
     );
-    let again = parse_diary(&to_bytes(&d)).unwrap();
+    let again = parse_diary(&to_bytes(&d).unwrap()).unwrap();
     assert_eq!(again, d);
 
     let null = format!(
@@ -376,7 +376,7 @@ fn a_retracted_procedure_and_the_uid_survive_a_rewrite() {
         Some("wrong day")
     );
     assert_eq!(p.history.as_ref().map(Vec::len), Some(1));
-    let out = String::from_utf8(to_bytes(&d)).unwrap();
+    let out = String::from_utf8(to_bytes(&d).unwrap()).unwrap();
     assert!(out.contains(r#""by":"nurse""#), "{out}");
     assert!(out.contains(r#""uid": "5f0c6f7e"#), "{out}");
     assert_eq!(parse_diary(out.as_bytes()).unwrap(), d);
@@ -453,7 +453,7 @@ fn flatten_and_arbitrary_precision_disagree_on_typed_numbers() {
     );
     let d = parse_diary(text.as_bytes()).unwrap();
     assert_eq!((d.entries[0].score, d.entries[0].relief), (1.5, Some(20.0)));
-    let out = String::from_utf8(to_bytes(&d)).unwrap();
+    let out = String::from_utf8(to_bytes(&d).unwrap()).unwrap();
     assert!(out.contains(r#""x":1.50,"y":{"z":1e+2}"#), "{out}");
 }
 
@@ -469,8 +469,6 @@ fn a_serialisation_failure_is_returned_not_written_as_null() {
     let e = super::save::push_field(&mut out, "k", &Failing).unwrap_err();
     assert!(e.to_string().contains("boom"), "{e}");
     assert!(!String::from_utf8_lossy(&out).contains("null"));
-    let d = parse_diary(GOOD.as_bytes()).unwrap();
-    assert_eq!(try_to_bytes(&d).unwrap(), to_bytes(&d));
 }
 
 /// The derived parse refuses a repeated unknown field only at the end of its object, and checks

@@ -177,7 +177,7 @@ fn merge_into_a_diary_with_records_gives_fresh_ids() {
     let pids: Vec<&str> = d.procedures.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(pids, ["b1", "b2"]);
     // The result is a valid diary.
-    assert_eq!(parse_diary(&to_bytes(&d)).unwrap(), d);
+    assert_eq!(parse_diary(&to_bytes(&d).unwrap()).unwrap(), d);
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn fresh_ids_never_repeat_an_id_at_the_end_of_u64() {
         ]
     );
     assert_eq!(d.procedures[1].id, "b18446744073709551616");
-    assert_eq!(parse_diary(&to_bytes(&d)).unwrap(), d);
+    assert_eq!(parse_diary(&to_bytes(&d).unwrap()).unwrap(), d);
 
     // Kept ids with an empty one to fill: the same rule.
     let csv = with_header(&format!(
@@ -238,7 +238,7 @@ fn fresh_ids_never_repeat_an_id_at_the_end_of_u64() {
     let back = reimport(&csv);
     let ids: Vec<&str> = back.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, [max.as_str(), "e18446744073709551616", "e0099"]);
-    assert_eq!(parse_diary(&to_bytes(&back)).unwrap(), back);
+    assert_eq!(parse_diary(&to_bytes(&back).unwrap()).unwrap(), back);
 }
 
 #[test]
@@ -497,12 +497,12 @@ proptest! {
     #[test]
     fn random_diaries_round_trip_byte_identically(diary in any_diary()) {
         // As a real diary: through the file format first.
-        let diary = parse_diary(&to_bytes(&diary)).unwrap();
+        let diary = parse_diary(&to_bytes(&diary).unwrap()).unwrap();
         let csv = to_csv(&diary);
         let back = reimport(&csv);
         prop_assert_eq!(&to_csv(&back), &csv);
         // The imported diary is valid for the loader and keeps every id.
-        let reread = parse_diary(&to_bytes(&back)).unwrap();
+        let reread = parse_diary(&to_bytes(&back).unwrap()).unwrap();
         prop_assert_eq!(&reread, &back);
         let ids = |d: &Diary| d.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
         prop_assert_eq!(ids(&back), ids(&diary));
