@@ -35,8 +35,9 @@ NONE_MED = [None, '', ' ', 'none', 'None', ' NO ', 'nil', 'NOTHING', 'n/a', 'NA'
 MEDS = ['oxycodone', 'ibuprofen 400 mg', 'Gabapentin', 'tramadol']
 
 
-def fmt(dt, off):
-    return dt.astimezone(off).isoformat()
+def fmt(dt, off, z=False):
+    text = dt.astimezone(off).isoformat()
+    return text[:-6] + 'Z' if z and text.endswith('+00:00') else text
 
 
 class Gen:
@@ -56,7 +57,7 @@ class Gen:
 
     def proc(self, t, kind, **kw):
         r = self.rng
-        p = {'id': f'b{len(self.procs) + 1}', 'kind': kind, 'at': fmt(t, self.off())}
+        p = {'id': f'b{len(self.procs) + 1}', 'kind': kind, 'at': fmt(t, self.off(), r.random() < 0.3)}
         p.update(kw)
         self.procs.append(p)
         return p
@@ -86,8 +87,9 @@ class Gen:
 
     def entry(self, t, score, activity=None, medication=None, relief=None, sec=0):
         r = self.rng
-        e = {'id': f'e{len(self.ents) + 1}', 'at': fmt(t + timedelta(seconds=sec), self.off()),
-             'score': score}
+        frac = timedelta(microseconds=r.choice([0] * 20 + [500000, 1]))  # RFC 3339 fractions
+        e = {'id': f'e{len(self.ents) + 1}', 'score': score,
+             'at': fmt(t + timedelta(seconds=sec) + frac, self.off(), r.random() < 0.3)}
         if activity is not None or r.random() < 0.3:
             e['activity'] = activity
         if medication is not None or r.random() < 0.2:
@@ -353,8 +355,8 @@ def gen(rng):
     diary['procedures'] = procs
     diary['entries'] = ents
     # as_of candidates
-    pt = sorted(datetime.fromisoformat(p['at']) for p in procs if p.get('retracted') is None)
-    last_ent = max((datetime.fromisoformat(e['at']) for e in ents), default=t0)
+    pt = sorted(ref.to_datetime(p['at']) for p in procs if p.get('retracted') is None)
+    last_ent = max((ref.to_datetime(e['at']) for e in ents), default=t0)
     cands = [max(last_ent, t) + timedelta(days=1), max(last_ent, t) + timedelta(days=800),
              datetime.fromisoformat(NOW)]
     for p in pt:

@@ -74,9 +74,16 @@ def has_activity(v):
     return has_medication(v) and ascii_lower(rtrim(v)) not in REST_WORDS
 
 
+def to_datetime(s):
+    """An RFC 3339 time as an aware datetime (Python before 3.11 does not read `Z`)."""
+    if s[-1:] in ('Z', 'z'):
+        s = s[:-1] + '+00:00'
+    return datetime.fromisoformat(s.replace('t', 'T'))
+
+
 def parse_time(s):
     """(instant in microseconds, offset in seconds) of an RFC 3339 time."""
-    d = datetime.fromisoformat(s.replace('z', 'Z'))
+    d = to_datetime(s)
     off = d.utcoffset()
     delta = d - datetime(1970, 1, 1, tzinfo=timezone.utc)
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds, int(off.total_seconds())
