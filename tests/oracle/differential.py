@@ -50,6 +50,7 @@ class Gen:
         self.ents = []
         self.offset = rng.choice(OFFS)
         self.clean = rng.random() < 0.4  # no medicines, no sedation, moderate pain: positives
+        self.side = rng.choice(['left', 'right', 'bilateral', None])
 
     def off(self):
         r = self.rng
@@ -81,8 +82,11 @@ class Gen:
             out['levels'] = ls
         elif r.random() < 0.5:
             out['levels'] = r.choice([[], [''], ['  ']])
-        if r.random() < 0.9:
-            out['side'] = r.choice(['left', 'right', 'bilateral'])
+        side = self.side if r.random() < 0.85 else r.choice(['left', 'right', 'bilateral', None])
+        if side is not None:
+            out['side'] = side
+        elif r.random() < 0.3:
+            out['side'] = None
         return out
 
     def entry(self, t, score, activity=None, medication=None, relief=None, sec=0):
@@ -236,7 +240,7 @@ class Gen:
             kw['anesthetic'] = r.choice([None, 'lidocaine'])
         return self.proc(t, 'radiofrequency-ablation', **kw)
 
-    def rfa_readings(self, t, weeks):
+    def rfa_readings(self, t, weeks, profile=None):
         r = self.rng
         base = r.choice([[7, 8, 7], [8], [6, 6, 7, 7], [3, 3], [5], [10, 9, 9], [7], [8, 6],
                          [4, 4, 3.9999999999]])
@@ -246,9 +250,9 @@ class Gen:
             self.entry(t + timedelta(days=d, minutes=r.choice([0, 60, -60])), base[i % len(base)],
                        activity=self.activity(r.random() < 0.5))
         b0 = sum(base) / len(base)
-        profile = r.choice(['durable', 'return', 'flare', 'worse', 'failed', 'short-good',
-                            'one-good', 'cervical-tie', 'tie'])
-        ret_week = r.choice([r.randint(2, 40), max(2, weeks - r.randint(1, 4)), 24, 25, 12, 13])
+        profile = profile or r.choice(['durable', 'return', 'flare', 'worse', 'failed',
+                                       'short-good', 'one-good', 'cervical-tie', 'tie'])
+        ret_week = r.choice([r.randint(2, 40), max(2, weeks - r.randint(1, 4)), 23, 24, 25, 12, 13])
         # soreness during healing
         for d in [1, 3, 7, 14, 20]:
             if r.random() < 0.5:
@@ -257,8 +261,8 @@ class Gen:
         for w in range(weeks):
             day = start_day + 7 * w
             extra = r.choice([0, 0, 0, 1, -1]) if r.random() < 0.3 else 0
-            if profile == 'durable':
-                sc = r.choice([1, 2, 3]) if w > 0 else r.choice([2, b0])
+            if profile == 'durable':  # good to the last two readings, which are the return
+                sc = r.choice([1, 2, 3]) if w < weeks - 2 else b0
             elif profile == 'return':
                 sc = r.choice([1, 2]) if w < ret_week else b0
             elif profile == 'flare':
@@ -294,12 +298,14 @@ def gen(rng):
     g = Gen(rng)
     t0 = datetime(2025, 1, 6, 9, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randint(0, 90 * 1440))
     plan = rng.choice(['blocks', 'blocks', 'blocks', 'workup-rfa', 'workup-rfa', 'rfa-only',
-                       'two-rfa', 'rfa-then-block', 'comparative', 'comparative'])
+                       'two-rfa', 'rfa-then-block', 'comparative', 'comparative', 'rfa-pair',
+                       'kinds', 'discordant'])
     fam = rng.choice(FAMILIES)
     t = t0
     n_blocks = {'blocks': rng.choice([1, 1, 2, 2, 3, 4]), 'workup-rfa': rng.choice([1, 2]),
                 'rfa-only': 0, 'two-rfa': rng.choice([0, 1]), 'rfa-then-block': 1,
-                'comparative': rng.choice([2, 2, 3])}[plan]
+                'comparative': rng.choice([2, 2, 3]), 'rfa-pair': 0, 'kinds': 1,
+                'discordant': 2}[plan]
     agents = rng.choice([['lidocaine', 'bupivacaine'], ['bupivacaine', 'lidocaine'],
                          ['lidocaine', 'ropivacaine'], ['lidocaine', 'lidocaine']]) + ['bupivacaine']
     gaps = [0, 60, 600, 1440, 2 * 1440, 14 * 1440 - 1, 14 * 1440, 14 * 1440 + 1, 21 * 1440,
@@ -307,6 +313,14 @@ def gen(rng):
     for i in range(n_blocks):
         if i:
             t = t + timedelta(minutes=rng.choice(gaps))
+        if plan in ('kinds', 'discordant'):
+            # a clean positive of another kind; a negative then a positive on one target
+            g.clean = True
+            kind = rng.choice(['intra-articular-facet', 'sacroiliac', 'other',
+                               'genicular-nerve-block', 'lateral-branch-block'])
+            g.block(t, family=fam, kind=kind if plan == 'kinds' else 'medial-branch-block')
+            g.block_readings(t, profile='none' if plan == 'discordant' and i == 0 else 'full')
+            continue
         if plan == 'comparative':
             g.block(t, family=fam if rng.random() < 0.9 else None, agent=agents[i],
                     kind='medial-branch-block')
@@ -318,6 +332,17 @@ def gen(rng):
                 agent=rng.choice(['lidocaine', 'bupivacaine']) if rng.random() < 0.6 else None)
         if rng.random() < 0.95:
             g.block_readings(t)
+    late_as_of = []
+    if plan == 'rfa-pair':
+        # an RFA, a repeat on the same target months later with a durable result: cms asks
+        # whether it is the third in 12 months
+        g.rfa(t, family=fam)
+        g.rfa_readings(t, rng.choice([0, 2, 6]))
+        t = t + timedelta(days=rng.choice([30, 60, 120, 170]))
+        g.rfa(t, family=fam)
+        g.rfa_readings(t, rng.choice([30, 34, 40]), profile=rng.choice(['durable', None]))
+        late_as_of = [t + timedelta(days=rng.choice([240, 270, 300, 330])),
+                      t + timedelta(days=rng.choice([700, 731, 800]))]
     if plan in ('workup-rfa', 'rfa-only', 'two-rfa', 'rfa-then-block'):
         n_rfa = 2 if plan == 'two-rfa' else 1
         for i in range(n_rfa):
@@ -366,12 +391,12 @@ def gen(rng):
     if pt and rng.random() < 0.05:
         cands.append(pt[0] - timedelta(minutes=1))
     runs = []
-    for _ in range(rng.choice([1, 1, 2])):
-        a = rng.choice(cands).replace(microsecond=0)
+    for i in range(2 if late_as_of else rng.choice([1, 1, 2])):
+        a = (late_as_of[i] if late_as_of else rng.choice(cands)).replace(microsecond=0)
         proto = rng.choice(list(ref.PROTOCOLS))
         if plan == 'comparative' and rng.random() < 0.5:
             proto = 'sis'
-        if 'rfa' in plan and rng.random() < 0.4:
+        if 'rfa' in plan and rng.random() < (0.7 if plan == 'rfa-pair' else 0.4):
             proto = 'cms'
         if rng.random() < 0.3:
             proto = proto.upper() if rng.random() < 0.5 else proto.title()
@@ -457,7 +482,56 @@ def run_bin(binary, path, as_of, proto, thr, win):
     return args, p
 
 
-def check(binary, diary, path, run):
+# Every code of §3.2–3.4 and §3.6 that the random diaries must reach (the coverage check).
+CODES = (['R:' + c for c in ('window-open', 'no-baseline', 'low-baseline', 'too-few-readings',
+                             'sedation', 'analgesic', 'late-onset', 'no-provocation',
+                             'not-sustained', 'partial-relief')]
+         + ['K:' + c for c in ('positive', 'negative', 'inconclusive')]
+         + ['F:' + c for c in ('prolonged-relief', 'steroid', 'minimal-sedation', 'no-provocation',
+                               'onset-unobserved', 'worse-pain', 'ppr-discordant', 'short-interval',
+                               'discordant-duration', 'regular-analgesic')]
+         + ['S:' + c for c in ('continue-diary/window-open', 'clinician-review/outside-protocol',
+                               'clinician-review/worse-pain', 'repeat-block/no-baseline',
+                               'repeat-block/low-baseline', 'repeat-block/too-few-readings',
+                               'repeat-block/sedation', 'repeat-block/analgesic',
+                               'repeat-block/late-onset', 'repeat-block/no-provocation',
+                               'repeat-block/not-sustained', 'further-workup/partial-relief',
+                               'further-workup/negative', 'repeat-block/prognostic-block',
+                               'clinician-review/other-kind', 'further-workup/discordant-blocks',
+                               'repeat-block/confirm', 'repeat-block/short-interval',
+                               'further-workup/discordant-duration', 'repeat-block/stale-block',
+                               'rfa/criteria-met', 'continue-diary/rfa-healing',
+                               'continue-diary/rfa-follow-up', 'continue-diary/rfa-relief-ongoing',
+                               'clinician-review/rfa-baseline',
+                               'clinician-review/rfa-duration-uncertain',
+                               'clinician-review/rfa-worse', 'repeat-rfa/durable-relief',
+                               'repeat-block/rfa-long-ago', 'clinician-review/rfa-frequency',
+                               'further-workup/rfa-failed')]
+         + ['O:' + c for c in ('healing', 'unknown', 'too-early', 'relief-ongoing', 'durable',
+                               'uncertain', 'worse', 'failed')]
+         + ['C:provoked', 'C:all', 'A:low-baseline', 'A:no-baseline', 'A:cervical', 'E:no-block'])
+
+
+def cover(exp, seen):
+    """Record which codes an expected result reaches."""
+    if exp is None:
+        seen.add('E:no-block')
+        return
+    for r in [exp] + list(exp['by_protocol'].values()):
+        seen.add(f"S:{r['next_step']}/{r['next_step_reason']}")
+    for b in exp['blocks']:
+        seen.update('R:' + x for x in b['reasons'])
+        seen.update('F:' + x for x in b['flags'])
+        seen.add('K:' + b['classification'])
+        seen.add('C:' + b['comparison'])
+    for a in exp['ablations']:
+        seen.add('O:' + a['outcome'])
+        seen.update('A:' + x for x in a['reasons'])
+        if a['min_days'] == 91:
+            seen.add('A:cervical')
+
+
+def check(binary, diary, path, run, seen=None):
     """A list of differences (empty when the binary and the reference agree)."""
     as_of, proto, thr, win = run
     with open(path, 'w') as f:
@@ -466,9 +540,13 @@ def check(binary, diary, path, run):
     try:
         exp = expected(diary, path, as_of, proto, thr, win)
     except ref.NoBlock:
+        if seen is not None:
+            cover(None, seen)
         if p.returncode != 1 or p.stdout.strip():
             return [('exit', 'exit 1, no output (no block recorded)', f'exit {p.returncode}: {p.stdout}{p.stderr}')]
         return []
+    if seen is not None:
+        cover(exp, seen)
     if p.returncode != 0:
         return [('exit', 0, f'exit {p.returncode}: {p.stderr.strip()}')]
     try:
@@ -521,13 +599,14 @@ def main():
     n = int(sys.argv[4]) if len(sys.argv) > 4 else int(os.environ.get('PAINDIARY_DIFF_N', '300'))
     os.makedirs(work, exist_ok=True)
     bad, runs_done, shown = 0, 0, 0
+    seen = set()
     for seed in range(first, first + n):
         rng = random.Random(seed)
         diary, runs = gen(rng)
         path = os.path.join(work, f'diary-{seed}.json')
         for run in runs:
             runs_done += 1
-            diffs = check(binary, diary, path, run)
+            diffs = check(binary, diary, path, run, seen)
             if not diffs:
                 continue
             bad += 1
@@ -548,7 +627,9 @@ def main():
                 break
         if bad >= 10:
             break
+    missing = [c for c in CODES if c not in seen]
     print(f'{n} diaries, {runs_done} evaluations compared, {bad} differing')
+    print(f'codes reached: {len(CODES) - len(missing)} of {len(CODES)}; never reached: {missing}')
     sys.exit(1 if bad else 0)
 
 
