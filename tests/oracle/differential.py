@@ -24,6 +24,9 @@ LOCAL = ZoneInfo(TZ)
 OFFS = [timezone(timedelta(hours=-7)), timezone(timedelta(hours=-6)), timezone.utc,
         timezone(timedelta(hours=5, minutes=30))]
 TIME_KEYS = {'at', 'peak_at', 'window_closes_at', 'as_of'}
+# PAINDIARY_DIFF_BLOCKS_ONLY=1: no RFAs in the diaries (to compare §3.1–3.5 alone while §3.6
+# is not wired into `evaluate`).
+BLOCKS_ONLY = os.environ.get('PAINDIARY_DIFF_BLOCKS_ONLY') == '1'
 
 ACTIVITIES = ['walking', 'standing', 'sitting 30 min', 'turning head', 'bending', 'stairs',
               'Walking\u00a0', ' at  rest', 'restless legs']
@@ -300,6 +303,8 @@ def gen(rng):
     plan = rng.choice(['blocks', 'blocks', 'blocks', 'workup-rfa', 'workup-rfa', 'rfa-only',
                        'two-rfa', 'rfa-then-block', 'comparative', 'comparative', 'rfa-pair',
                        'kinds', 'discordant'])
+    if BLOCKS_ONLY and ('rfa' in plan):
+        plan = 'blocks'
     fam = rng.choice(FAMILIES)
     t = t0
     n_blocks = {'blocks': rng.choice([1, 1, 2, 2, 3, 4]), 'workup-rfa': rng.choice([1, 2]),
