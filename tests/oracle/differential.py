@@ -103,6 +103,8 @@ class Gen:
             e['medication'] = medication
         if relief is not None or r.random() < 0.2:
             e['relief'] = relief
+        if r.random() < 0.03:  # a second score at the same instant: file order decides
+            self.ents.append(dict(id='', at=e['at'], score=r.choice([0, 5, 9])))
         if r.random() < 0.04:
             e['retracted'] = {'at': e['at'], 'reason': 'wrong time'}
         elif r.random() < 0.03:
@@ -173,7 +175,8 @@ class Gen:
         if r.random() < 0.25:
             med = r.choice(MEDS)
             self.entry(t - timedelta(minutes=r.choice([1440, 1441, 1439, 3000])), r.choice([7, 8]),
-                       activity=self.activity(True), medication=r.choice([med, f' {med.upper()} ']))
+                       activity=self.activity(True),
+                       medication=r.choice([med, f' {med.upper()} ', f'{med}\u00a0', f'{med}.']))
             self.entry(t + timedelta(minutes=r.choice([-360, -361, -30, 30, 120])), r.choice([7, 2]),
                        activity=self.activity(True), medication=med)
         b0 = sum(base) / len(base)
@@ -186,6 +189,7 @@ class Gen:
                          [5, 10, 15, 20, 30, 45, 60, 75, 90],
                          [30, 60, 479, 480, 481, 540, 600, 720, 1440, 2000],
                          [60, 61, 120],
+                         [0, 15, 30, 45, 60, 120],
                          [240, 360]])
         rlevel = r.choice([0.0, 0.2, 0.3, 0.5, 0.8, 1.0])
         for j, m in enumerate(mins):
@@ -207,7 +211,8 @@ class Gen:
                 sc = min(10, b0 + r.choice([2, 2.5, 3, 1.9999999999]))
             elif profile == 'tie':
                 # exact limits: 50 %, 80 %, 30 %, 100 % (and f64 just below them)
-                sc = r.choice([b0 * 0.5, b0 * 0.2, b0 * 0.7, 0, 4.9, 3.6, 1.6, b0 - b0 * 0.8])
+                sc = r.choice([b0 * 0.5, b0 * 0.2, b0 * 0.7, 0, 4.9, 3.6, 1.6, b0 - b0 * 0.8,
+                               6.9, 8.1])
             elif profile == 'sparse':
                 if r.random() < 0.5:
                     continue
@@ -372,6 +377,8 @@ def gen(rng):
         p['retracted'] = {'at': p['at'], 'reason': 'recorded twice'}
     if rng.random() < 0.05:
         rng.choice(g.procs)['retracted'] = None
+    for i, e in enumerate(g.ents):
+        e['id'] = f'e{i + 1}'
     ents = list(g.ents)
     procs = list(g.procs)
     if rng.random() < 0.15:
@@ -390,7 +397,7 @@ def gen(rng):
     cands = [max(last_ent, t) + timedelta(days=1), max(last_ent, t) + timedelta(days=800),
              datetime.fromisoformat(NOW)]
     for p in pt:
-        cands += [p + timedelta(minutes=rng.choice([30, 479, 480, 481, 60 * 24, 90])),
+        cands += [p + timedelta(minutes=rng.choice([0, 30, 479, 480, 481, 60 * 24, 90])),
                   p + timedelta(days=rng.choice([20, 21, 60, 183, 184, 200, 365, 400, 731])),
                   p + timedelta(days=21, seconds=-1)]
     if pt and rng.random() < 0.05:
@@ -409,6 +416,57 @@ def gen(rng):
         win = rng.choice([None] * 20 + ['90m', '1440m', '2d', '1h30m', '8h'])
         runs.append((fmt(a, rng.choice(OFFS)), proto, thr, win))
     return diary, runs
+
+
+def scenarios():
+    """Hand-made diaries for the places where §3 can be read more than one way (README.md of
+    this folder): always compared, before the random ones. (name, diary, runs)"""
+    from test_reference import Diary, block, rfa, post, at
+    out = []
+
+    def add(name, d, as_of_days, protos=('asra', 'dual', 'cms', 'asipp', 'sis'), window=None):
+        out.append((name, d.json(), [(at(0, as_of_days), p, None, window) for p in protos]))
+
+    d = Diary().p(block(1)).e(-60, 8, activity='standing')
+    d.e(-1440, 8, activity='walking', medication='gabapentin').e(-30, 8, activity='walking', medication='Gabapentin ')
+    post(d, [2, 8, 8, 8])
+    add('regular-analgesic with a run of one reading', d, 2)
+    d = Diary().p(block(1)).e(-60, 0)
+    post(d, [2, 2, 2], act=None)
+    add('worse-pain with a baseline of 0', d, 2)
+    d = Diary().p(block(1)).e(-60, 6)
+    post(d, [7.9999999999, 7.9999999999, 5], act=None)
+    add('worse-pain within 1e-9 of 2 points', d, 2)
+    d = Diary().p(block(1)).p(block(2, anesthetic='bupivacaine')).e(-60, 8)
+    post(d, [0, 0, 0], act=None)
+    add('two blocks at one instant', d, 2)
+    d = Diary()
+    for i, (day, agent, end) in enumerate([(0, 'lidocaine', 240), (200, 'bupivacaine', 60)]):
+        d.p(block(i + 1, days=day, anesthetic=agent)).e(-60, 8, days=day)
+        post(d, [0 if m <= end else 8 for m in (15, 30, 60, 120, 240, 300)],
+             minutes=(15, 30, 60, 120, 240, 300), act=None, day=day)
+    add('discordant pair more than 183 days apart', d, 201)
+    d = Diary().p(block(1)).e(-60, 8, activity='walking')
+    post(d, [1, 1, 1, 1], minutes=(15, 30, 60, 480))
+    d.e(600, 1, activity='walking').e(1000, 6, activity='walking').e(1300, 8, activity='walking')
+    d.p(rfa(2, days=1)).p(block(3, 1900)).e(1800, 8, activity='walking')
+    post(d, [1, 1, 1], minutes=(1915, 1930, 1960))
+    add('a block after an RFA: prev is the block before the RFA', d, 3)
+    d = Diary().p(rfa(1)).e(-60, 8).e(600, 4).e(1440 + 600, 7).p(rfa(2, days=2, region='cervical'))
+    for w in range(30):
+        d.e(0, 3, days=23 + 7 * w)
+    d.e(0, 8, days=23 + 7 * 30).e(0, 8, days=23 + 7 * 31)
+    add('RFA after an RFA, with a window override', d, 300, window='1d')
+    add('RFA after an RFA', d, 300)
+    d = Diary().p(rfa(1)).e(-60, 3)
+    for w in range(10):
+        d.e(0, 1, days=21 + 7 * w)
+    add('RFA with a low baseline that is not 0', d, 200)
+    d = Diary().p(block(1)).e(-60, 8)
+    post(d, [0, 0, 0, 0], minutes=(15, 30, 60, 120), act=None)
+    d.p(block(2, 120, side='right'))
+    add('a next procedure at the same instant as a reading', d, 1)
+    return out
 
 
 def parse_window(w):
@@ -605,17 +663,21 @@ def main():
     os.makedirs(work, exist_ok=True)
     bad, runs_done, shown = 0, 0, 0
     seen = set()
+    cases = [(name, d, runs) for name, d, runs in scenarios()
+             if not (BLOCKS_ONLY and any(p['kind'] == ref.RFA for p in d['procedures']))]
     for seed in range(first, first + n):
         rng = random.Random(seed)
         diary, runs = gen(rng)
-        path = os.path.join(work, f'diary-{seed}.json')
+        cases.append((f'seed {seed}', diary, runs))
+    for i, (name, diary, runs) in enumerate(cases):
+        path = os.path.join(work, f'diary-{i}.json')
         for run in runs:
             runs_done += 1
             diffs = check(binary, diary, path, run, seen)
             if not diffs:
                 continue
             bad += 1
-            print(f'seed {seed}: as_of={run[0]} protocol={run[1]} threshold={run[2]} window={run[3]}')
+            print(f'{name}: as_of={run[0]} protocol={run[1]} threshold={run[2]} window={run[3]}')
             for p_, e, g in diffs[:8]:
                 print(f'  {p_}: expected {json.dumps(e, ensure_ascii=False)} got {json.dumps(g, ensure_ascii=False)}')
             if shown < 1:
@@ -633,7 +695,7 @@ def main():
         if bad >= 10:
             break
     missing = [c for c in CODES if c not in seen]
-    print(f'{n} diaries, {runs_done} evaluations compared, {bad} differing')
+    print(f'{n} diaries (and {len(cases) - n} scenarios), {runs_done} evaluations compared, {bad} differing')
     print(f'codes reached: {len(CODES) - len(missing)} of {len(CODES)}; never reached: {missing}')
     sys.exit(1 if bad else 0)
 
