@@ -465,6 +465,8 @@ def scenarios():
     for w in range(10):
         d.e(0, 1, days=21 + 7 * w)
     add('RFA with a low baseline that is not 0', d, 200)
+    d = Diary().p(rfa(1)).e(-60, 2)
+    add('RFA still healing with a low baseline: reasons [] (only unknown has reasons)', d, 20)
     d = Diary().p(block(1)).e(-60, 8)
     post(d, [0, 0, 0, 0], minutes=(15, 30, 60, 120), act=None)
     d.p(block(2, 120, side='right'))
