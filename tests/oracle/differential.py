@@ -310,7 +310,7 @@ def gen(rng):
     t0 = datetime(2025, 1, 6, 9, 30, tzinfo=timezone.utc) + timedelta(minutes=rng.randint(0, 90 * 1440))
     plan = rng.choice(['blocks', 'blocks', 'blocks', 'workup-rfa', 'workup-rfa', 'rfa-only',
                        'two-rfa', 'rfa-then-block', 'comparative', 'comparative', 'rfa-pair',
-                       'kinds', 'discordant'])
+                       'kinds', 'discordant', 'chaos', 'chaos'])
     if BLOCKS_ONLY and ('rfa' in plan):
         plan = 'blocks'
     fam = rng.choice(FAMILIES)
@@ -318,7 +318,24 @@ def gen(rng):
     n_blocks = {'blocks': rng.choice([1, 1, 2, 2, 3, 4]), 'workup-rfa': rng.choice([1, 2]),
                 'rfa-only': 0, 'two-rfa': rng.choice([0, 1]), 'rfa-then-block': 1,
                 'comparative': rng.choice([2, 2, 3]), 'rfa-pair': 0, 'kinds': 1,
-                'discordant': 2}[plan]
+                'discordant': 2, 'chaos': 0}[plan]
+    if plan == 'chaos':
+        # blocks and RFAs at random minutes, scores anywhere: off-by-one hunting
+        span = rng.choice([600, 3000, 40 * 1440, 400 * 1440])
+        for _ in range(rng.randint(1, 4)):
+            m = rng.randint(0, span)
+            if rng.random() < 0.25:
+                g.rfa(t0 + timedelta(minutes=m), family=fam)
+            else:
+                g.block(t0 + timedelta(minutes=m), family=fam if rng.random() < 0.7 else None)
+        step = max(1, span // rng.choice([20, 60, 200]))
+        m = -1500
+        while m < span + 3000:
+            m += rng.randint(1, 2 * step)
+            sc = rng.choice([round(rng.uniform(0, 10), rng.choice([0, 1, 2])), rng.choice([0, 2, 4, 7, 8, 10])])
+            g.entry(t0 + timedelta(minutes=m), sc, activity=g.activity(rng.random() < 0.5),
+                    medication=g.medication(0.05), relief=rng.choice([None, None, 0, 50, 100]))
+        t = t0 + timedelta(minutes=span)
     agents = rng.choice([['lidocaine', 'bupivacaine'], ['bupivacaine', 'lidocaine'],
                          ['lidocaine', 'ropivacaine'], ['lidocaine', 'lidocaine']]) + ['bupivacaine']
     gaps = [0, 60, 600, 1440, 2 * 1440, 14 * 1440 - 1, 14 * 1440, 14 * 1440 + 1, 21 * 1440,
@@ -449,6 +466,12 @@ def scenarios():
         post(d, [0 if m <= end else 8 for m in (15, 30, 60, 120, 240, 300)],
              minutes=(15, 30, 60, 120, 240, 300), act=None, day=day)
     add('discordant pair more than 183 days apart', d, 201)
+    d = Diary()
+    for i, (day, agent, end) in enumerate([(0, 'bupivacaine', 120), (20, 'lidocaine', 240)]):
+        d.p(block(i + 1, days=day, anesthetic=agent)).e(-60, 8, days=day, activity='walking')
+        post(d, [0 if m <= end else 8 for m in (15, 30, 60, 120, 240, 300)],
+             minutes=(15, 30, 60, 120, 240, 300), day=day)
+    add('discordant pair, the longer-acting agent first', d, 21)
     d = Diary().p(block(1)).e(-60, 8, activity='walking')
     post(d, [1, 1, 1, 1], minutes=(15, 30, 60, 480))
     d.e(600, 1, activity='walking').e(1000, 6, activity='walking').e(1300, 8, activity='walking')
