@@ -4,14 +4,23 @@
 //! alone. Skipped, with a message, when `python3` is missing.
 //!
 //! `PAINDIARY_DIFF_N` (default 300) and `PAINDIARY_DIFF_SEED` (default 0) choose the diaries;
-//! 10,000 of them: `PAINDIARY_DIFF_N=10000 cargo nextest run -E 'test(differential)'`.
+//! 10,000 of them: `PAINDIARY_DIFF_N=10000 cargo nextest run -E 'binary(differential)'`.
 use std::path::Path;
 use std::process::{Command, Output};
 
 const ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle");
 
-/// `python3 ARGS…`, or `None` (after saying so) when there is no python3 to run.
+/// `python3 ARGS…`, or `None` (after saying so) when there is no python3 (3.9 or newer, with
+/// the America/Denver zone) to run.
 fn python3(args: &[&str], what: &str) -> Option<Output> {
+    let probe = Command::new("python3")
+        .args(["-c", "import zoneinfo; zoneinfo.ZoneInfo('America/Denver')"])
+        .output();
+    if !probe.as_ref().is_ok_and(|out| out.status.success()) {
+        println!("SKIPPED {what}: no python3 >= 3.9 with the America/Denver time zone");
+        eprintln!("SKIPPED {what}: no python3 >= 3.9 with the America/Denver time zone");
+        return None;
+    }
     match Command::new("python3")
         .args(args)
         .env_remove("PAINDIARY_FILE")
