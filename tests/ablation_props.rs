@@ -158,7 +158,12 @@ fn reference(
     };
     Reading {
         outcome,
-        reasons,
+        // Only `unknown` says why (SPEC §3.6: every other outcome has `reasons` []).
+        reasons: if outcome == "unknown" {
+            reasons
+        } else {
+            Vec::new()
+        },
         baseline_readings: base.len(),
         follow_up_readings: follow.len(),
         peak,

@@ -284,6 +284,11 @@ pub fn follow_up(
         RfaOutcome::Failed
     };
 
+    // SPEC §3.6: `unknown`'s reasons say which; every other outcome has `reasons` [].
+    let reasons = match outcome {
+        RfaOutcome::Unknown => reasons,
+        _ => Vec::new(),
+    };
     AblationEvaluation {
         id: rfa.id.clone(),
         at: rfa.at.clone(),

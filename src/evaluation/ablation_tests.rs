@@ -351,7 +351,9 @@ fn healing_before_21_days_comes_first() {
     // No baseline at all: still healing.
     let a = fu(&[(DAY, 9.0)], 21 * DAY - 1);
     assert_eq!(a.outcome, RfaOutcome::Healing);
-    assert!(a.reasons.contains(&RfaBaselineReason::NoBaseline));
+    // Only `unknown` has reasons (SPEC §3.6), even without a baseline.
+    assert!(a.reasons.is_empty());
+    assert_eq!(a.baseline, None);
     let a = fu(&[(-DAY, 8.0)], 21 * DAY);
     assert_eq!(a.outcome, RfaOutcome::TooEarly);
 }
