@@ -336,15 +336,6 @@ fn worse_twice(readings: &[FollowUpReading], baseline: f64) -> bool {
     readings.windows(2).any(|w| worse(&w[0]) && worse(&w[1]))
 }
 
-/// A limit for people: `50`, `30`, `42.5`.
-fn fmt_pct(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
-}
-
 /// Why the next step after an RFA (SPEC §3.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RfaReason {
@@ -386,7 +377,6 @@ pub struct RfaDecision {
     pub earlier_rfa: Option<String>,
     /// Whole days from the RFA to `as_of`.
     pub days_since_rfa: i64,
-    pub rationale: String,
 }
 
 /// The next step after the latest procedure, the RFA `latest_rfa` with follow-up `latest`.
@@ -402,86 +392,16 @@ pub fn after_rfa(
     let at = latest_rfa.at.instant();
     let days_since_rfa = whole_days(at, as_of);
     let cms = protocol.name.eq_ignore_ascii_case("cms");
-    let id = &latest.id;
-    let pct = fmt_pct;
-    let source = if latest.min_days == CERVICAL_MIN_DAYS {
-        "ASRA cervical guideline"
-    } else {
-        "LCD L38801"
-    };
-    let limits = format!(
-        "≥ {} % relief for ≥ {} days, the limits of the {source}",
-        pct(latest.threshold_pct),
-        latest.min_days
-    );
     let mut earlier_rfa = None;
-    let (step, reason, rationale) = match latest.outcome {
-        RfaOutcome::Healing => (
-            NextStep::ContinueDiary,
-            RfaReason::RfaHealing,
-            format!(
-                "RFA {id} was {days_since_rfa} days ago; the treated nerves take weeks to heal and relief to develop. Keep logging weekly; follow-up readings count from day {RFA_HEALING_DAYS}."
-            ),
-        ),
-        RfaOutcome::TooEarly => (
-            NextStep::ContinueDiary,
-            RfaReason::RfaFollowUp,
-            format!(
-                "RFA {id} has {} follow-up reading(s) from day {RFA_HEALING_DAYS}; at least 2 are needed. Keep logging weekly and evaluate again.",
-                latest.follow_up_readings
-            ),
-        ),
-        RfaOutcome::ReliefOngoing => (
-            NextStep::ContinueDiary,
-            RfaReason::RfaReliefOngoing,
-            format!(
-                "RFA {id} has given relief for {} days so far and it is still going on. Keep logging weekly; evaluate again when the pain returns.",
-                latest.relief_duration_days.unwrap_or(0)
-            ),
-        ),
-        RfaOutcome::Unknown => (
-            NextStep::ClinicianReview,
-            RfaReason::RfaBaseline,
-            format!(
-                "RFA {id} cannot be judged: {} in the 30 days before it (at least moderate pain, {} or more, is needed to measure relief). A clinician should review the case.",
-                match latest.reasons.first() {
-                    Some(RfaBaselineReason::LowBaseline) => format!(
-                        "the baseline pain was low ({})",
-                        pct((latest.baseline.unwrap_or(0.0) * 10.0).round() / 10.0)
-                    ),
-                    _ => "there is no usable pain score (none, or all still under the previous procedure)".to_string(),
-                },
-                pct(protocol.min_baseline)
-            ),
-        ),
-        RfaOutcome::Uncertain => (
-            NextStep::ClinicianReview,
-            RfaReason::RfaDurationUncertain,
-            format!(
-                "RFA {id}: the last good reading was on day {}, and the pain was back by day {}; the limits ({limits}) may or may not have been met in between. A clinician should review the case (more frequent readings make the next follow-up clear).",
-                latest.relief_duration_days.unwrap_or(0),
-                latest.return_reading().map_or(0, |r| r.days_after)
-            ),
-        ),
-        RfaOutcome::Worse => (
-            NextStep::ClinicianReview,
-            RfaReason::RfaWorse,
-            format!(
-                "After RFA {id} the pain was at least 2 points above its baseline twice in a row. Look for neuritis or a complication first; a clinician should review the case."
-            ),
-        ),
-        RfaOutcome::Failed => (
-            NextStep::FurtherWorkup,
-            RfaReason::RfaFailed,
-            format!(
-                "RFA {id} did not give {limits}. Review the lesion technique and the diagnosis first; options then include new diagnostic blocks, multidisciplinary care and, in selected cases, medial branch transection where RFA fails or cannot be done."
-            ),
-        ),
+    let (step, reason) = match latest.outcome {
+        RfaOutcome::Healing => (NextStep::ContinueDiary, RfaReason::RfaHealing),
+        RfaOutcome::TooEarly => (NextStep::ContinueDiary, RfaReason::RfaFollowUp),
+        RfaOutcome::ReliefOngoing => (NextStep::ContinueDiary, RfaReason::RfaReliefOngoing),
+        RfaOutcome::Unknown => (NextStep::ClinicianReview, RfaReason::RfaBaseline),
+        RfaOutcome::Uncertain => (NextStep::ClinicianReview, RfaReason::RfaDurationUncertain),
+        RfaOutcome::Worse => (NextStep::ClinicianReview, RfaReason::RfaWorse),
+        RfaOutcome::Failed => (NextStep::FurtherWorkup, RfaReason::RfaFailed),
         RfaOutcome::Durable => {
-            let durable = format!(
-                "RFA {id} gave {limits} (relief lasted {} days).",
-                latest.relief_duration_days.unwrap_or(0)
-            );
             let frequent = earlier_rfas
                 .iter()
                 .filter(|(_, t)| {
@@ -489,29 +409,12 @@ pub fn after_rfa(
                 })
                 .find(|(p, _)| same_target(p, latest_rfa));
             if cms && as_of.saturating_sub(at) > days_ns(RFA_LONG_AGO_DAYS) {
-                (
-                    NextStep::RepeatBlock,
-                    RfaReason::RfaLongAgo,
-                    format!(
-                        "{durable} But it was {days_since_rfa} days ago, more than 2 years: the cms protocol (LCD L38801) asks for new diagnostic blocks before another RFA."
-                    ),
-                )
+                (NextStep::RepeatBlock, RfaReason::RfaLongAgo)
             } else if let (true, Some((p, _))) = (cms, frequent) {
                 earlier_rfa = Some(p.id.clone());
-                (
-                    NextStep::ClinicianReview,
-                    RfaReason::RfaFrequency,
-                    format!(
-                        "{durable} But RFA {} on the same target was less than 365 days ago: a repeat now would be the third session in 12 months, and the cms protocol (LCD L38801) allows at most two. A clinician should review the timing.",
-                        p.id
-                    ),
-                )
+                (NextStep::ClinicianReview, RfaReason::RfaFrequency)
             } else {
-                (
-                    NextStep::RepeatRfa,
-                    RfaReason::DurableRelief,
-                    format!("{durable} When the pain returns, the RFA may be repeated."),
-                )
+                (NextStep::RepeatRfa, RfaReason::DurableRelief)
             }
         }
     };
@@ -520,7 +423,6 @@ pub fn after_rfa(
         reason,
         earlier_rfa,
         days_since_rfa,
-        rationale,
     }
 }
 

@@ -478,7 +478,14 @@ fn decide(
 ) -> (NextStep, RfaReason) {
     let earlier: Vec<(&Procedure, i128)> = earlier.iter().map(|e| (*e, e.at.instant())).collect();
     let d = after_rfa(a, &earlier, r, &protocol(p), ns(as_of));
-    assert!(!d.rationale.is_empty());
+    let words = crate::render::rationale::rfa_rationale(
+        a,
+        d.reason,
+        d.earlier_rfa.as_deref(),
+        d.days_since_rfa,
+        &protocol(p),
+    );
+    assert!(!words.is_empty());
     (d.step, d.reason)
 }
 
@@ -660,7 +667,14 @@ fn rationales_give_the_facts_behind_the_step() {
     let text = |a: &AblationEvaluation, earlier: &[&Procedure], p: &str, as_of: i64| {
         let earlier: Vec<(&Procedure, i128)> =
             earlier.iter().map(|e| (*e, e.at.instant())).collect();
-        after_rfa(a, &earlier, &r, &protocol(p), ns(as_of)).rationale
+        let d = after_rfa(a, &earlier, &r, &protocol(p), ns(as_of));
+        crate::render::rationale::rfa_rationale(
+            a,
+            d.reason,
+            d.earlier_rfa.as_deref(),
+            d.days_since_rfa,
+            &protocol(p),
+        )
     };
     let failed = fu(&weekly(&[7.0, 7.0]), 100 * DAY);
     let t = text(&failed, &[], "asra", 100 * DAY);
@@ -691,7 +705,14 @@ fn rationales_give_the_facts_behind_the_step() {
         "asra",
         100 * DAY,
     );
-    let t = after_rfa(&c, &[], &cervical, &protocol("asra"), ns(100 * DAY)).rationale;
+    let d = after_rfa(&c, &[], &cervical, &protocol("asra"), ns(100 * DAY));
+    let t = crate::render::rationale::rfa_rationale(
+        &c,
+        d.reason,
+        None,
+        d.days_since_rfa,
+        &protocol("asra"),
+    );
     assert!(
         t.contains("≥ 30 % relief for ≥ 91 days, the limits of the ASRA cervical"),
         "{t}"

@@ -145,8 +145,6 @@ pub enum Facts {
         earlier_rfa: Option<String>,
         /// Whole days from the RFA to `as_of`.
         days_since_rfa: i64,
-        /// The §3.6 rationale in words.
-        rationale: String,
     },
 }
 
@@ -202,7 +200,6 @@ pub fn decide_after_rfa(
             rfa: latest.id.clone(),
             earlier_rfa: d.earlier_rfa,
             days_since_rfa: d.days_since_rfa,
-            rationale: d.rationale,
         },
     }
 }
