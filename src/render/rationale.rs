@@ -329,6 +329,78 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     lines
 }
 
+/// Why that step after the RFA `a` (SPEC §3.6), in sentences built from the engine's facts and
+/// limits.
+pub fn rfa_rationale(
+    a: &crate::evaluation::AblationEvaluation,
+    reason: crate::evaluation::RfaReason,
+    earlier_rfa: Option<&str>,
+    days_since_rfa: i64,
+    p: &Protocol,
+) -> String {
+    use crate::evaluation::{
+        CERVICAL_MIN_DAYS, RFA_BASELINE_DAYS, RFA_FREQUENCY_DAYS, RFA_HEALING_DAYS,
+        RFA_LONG_AGO_DAYS, RfaBaselineReason, RfaReason as R, WORSE_POINTS,
+    };
+    let id = &a.id;
+    let source = if a.min_days == CERVICAL_MIN_DAYS {
+        "ASRA cervical guideline"
+    } else {
+        "LCD L38801"
+    };
+    let limits = format!(
+        "≥ {} % relief for ≥ {} days, the limits of the {source}",
+        fmt_pct(a.threshold_pct),
+        a.min_days
+    );
+    let lasted = a.relief_duration_days.unwrap_or(0);
+    let durable = format!("RFA {id} gave {limits} (relief lasted {lasted} days).");
+    match reason {
+        R::RfaHealing => format!(
+            "RFA {id} was {days_since_rfa} days ago; the treated nerves take weeks to heal and relief to develop. Keep logging weekly; follow-up readings count from day {RFA_HEALING_DAYS}."
+        ),
+        R::RfaFollowUp => format!(
+            "RFA {id} has {} follow-up reading(s) from day {RFA_HEALING_DAYS}; at least 2 are needed. Keep logging weekly and evaluate again.",
+            a.follow_up_readings
+        ),
+        R::RfaReliefOngoing => format!(
+            "RFA {id} has given relief for {lasted} days so far and it is still going on. Keep logging weekly; evaluate again when the pain returns."
+        ),
+        R::RfaBaseline => format!(
+            "RFA {id} cannot be judged: {} in the {RFA_BASELINE_DAYS} days before it (at least moderate pain, {} or more, is needed to measure relief). A clinician should review the case.",
+            match a.reasons.first() {
+                Some(RfaBaselineReason::LowBaseline) => format!(
+                    "the baseline pain was low ({})",
+                    fmt_pct(super::round1(a.baseline.unwrap_or(0.0)))
+                ),
+                _ => "there is no usable pain score (none, or all still under the previous procedure)"
+                    .to_string(),
+            },
+            fmt_pct(p.min_baseline)
+        ),
+        R::RfaDurationUncertain => format!(
+            "RFA {id}: the last good reading was on day {lasted}, and the pain was back by day {}; the limits ({limits}) may or may not have been met in between. A clinician should review the case (more frequent readings make the next follow-up clear).",
+            a.return_reading().map_or(0, |r| r.days_after)
+        ),
+        R::RfaWorse => format!(
+            "After RFA {id} the pain was at least {} points above its baseline twice in a row. Look for neuritis or a complication first; a clinician should review the case.",
+            fmt_pct(WORSE_POINTS)
+        ),
+        R::RfaFailed => format!(
+            "RFA {id} did not give {limits}. Review the lesion technique and the diagnosis first; options then include new diagnostic blocks, multidisciplinary care and, in selected cases, medial branch transection where RFA fails or cannot be done."
+        ),
+        R::RfaLongAgo => format!(
+            "{durable} But it was {days_since_rfa} days ago, more than {} years: the cms protocol (LCD L38801) asks for new diagnostic blocks before another RFA.",
+            RFA_LONG_AGO_DAYS / 365
+        ),
+        R::RfaFrequency => format!(
+            "{durable} But RFA {} on the same target was less than {RFA_FREQUENCY_DAYS} days ago: a repeat now would be the third session in 12 months, and the cms protocol (LCD L38801) allows at most two. A clinician should review the timing.",
+            earlier_rfa.unwrap_or("?")
+        ),
+        R::DurableRelief => format!("{durable} When the pain returns, the RFA may be repeated."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,77 +481,5 @@ mod tests {
         assert_eq!(lines, ["  aaa", "  bbb", "  ccc", "  dddddddddddd", "  e"]);
         assert_eq!(wrap("one two", 80, ""), ["one two"]);
         assert!(wrap("", 80, "").is_empty());
-    }
-}
-
-/// Why that step after the RFA `a` (SPEC §3.6), in sentences built from the engine's facts and
-/// limits.
-pub fn rfa_rationale(
-    a: &crate::evaluation::AblationEvaluation,
-    reason: crate::evaluation::RfaReason,
-    earlier_rfa: Option<&str>,
-    days_since_rfa: i64,
-    p: &Protocol,
-) -> String {
-    use crate::evaluation::{
-        CERVICAL_MIN_DAYS, RFA_BASELINE_DAYS, RFA_FREQUENCY_DAYS, RFA_HEALING_DAYS,
-        RFA_LONG_AGO_DAYS, RfaBaselineReason, RfaReason as R, WORSE_POINTS,
-    };
-    let id = &a.id;
-    let source = if a.min_days == CERVICAL_MIN_DAYS {
-        "ASRA cervical guideline"
-    } else {
-        "LCD L38801"
-    };
-    let limits = format!(
-        "≥ {} % relief for ≥ {} days, the limits of the {source}",
-        fmt_pct(a.threshold_pct),
-        a.min_days
-    );
-    let lasted = a.relief_duration_days.unwrap_or(0);
-    let durable = format!("RFA {id} gave {limits} (relief lasted {lasted} days).");
-    match reason {
-        R::RfaHealing => format!(
-            "RFA {id} was {days_since_rfa} days ago; the treated nerves take weeks to heal and relief to develop. Keep logging weekly; follow-up readings count from day {RFA_HEALING_DAYS}."
-        ),
-        R::RfaFollowUp => format!(
-            "RFA {id} has {} follow-up reading(s) from day {RFA_HEALING_DAYS}; at least 2 are needed. Keep logging weekly and evaluate again.",
-            a.follow_up_readings
-        ),
-        R::RfaReliefOngoing => format!(
-            "RFA {id} has given relief for {lasted} days so far and it is still going on. Keep logging weekly; evaluate again when the pain returns."
-        ),
-        R::RfaBaseline => format!(
-            "RFA {id} cannot be judged: {} in the {RFA_BASELINE_DAYS} days before it (at least moderate pain, {} or more, is needed to measure relief). A clinician should review the case.",
-            match a.reasons.first() {
-                Some(RfaBaselineReason::LowBaseline) => format!(
-                    "the baseline pain was low ({})",
-                    fmt_pct(super::round1(a.baseline.unwrap_or(0.0)))
-                ),
-                _ => "there is no usable pain score (none, or all still under the previous procedure)"
-                    .to_string(),
-            },
-            fmt_pct(p.min_baseline)
-        ),
-        R::RfaDurationUncertain => format!(
-            "RFA {id}: the last good reading was on day {lasted}, and the pain was back by day {}; the limits ({limits}) may or may not have been met in between. A clinician should review the case (more frequent readings make the next follow-up clear).",
-            a.return_reading().map_or(0, |r| r.days_after)
-        ),
-        R::RfaWorse => format!(
-            "After RFA {id} the pain was at least {} points above its baseline twice in a row. Look for neuritis or a complication first; a clinician should review the case.",
-            fmt_pct(WORSE_POINTS)
-        ),
-        R::RfaFailed => format!(
-            "RFA {id} did not give {limits}. Review the lesion technique and the diagnosis first; options then include new diagnostic blocks, multidisciplinary care and, in selected cases, medial branch transection where RFA fails or cannot be done."
-        ),
-        R::RfaLongAgo => format!(
-            "{durable} But it was {days_since_rfa} days ago, more than {} years: the cms protocol (LCD L38801) asks for new diagnostic blocks before another RFA.",
-            RFA_LONG_AGO_DAYS / 365
-        ),
-        R::RfaFrequency => format!(
-            "{durable} But RFA {} on the same target was less than {RFA_FREQUENCY_DAYS} days ago: a repeat now would be the third session in 12 months, and the cms protocol (LCD L38801) allows at most two. A clinician should review the timing.",
-            earlier_rfa.unwrap_or("?")
-        ),
-        R::DurableRelief => format!("{durable} When the pain returns, the RFA may be repeated."),
     }
 }
