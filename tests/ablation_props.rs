@@ -3,7 +3,7 @@
 //! searching for `BB`), and never a panic.
 
 use chrono::{DateTime, FixedOffset};
-use paindiary::diary::{Entry, Extra, Procedure, ProcedureKind, Sedation, Side, Timestamp};
+use paindiary::diary::{Entry, Procedure, ProcedureKind, Side, Timestamp};
 use paindiary::evaluation::{Protocol, after_rfa, follow_up};
 use proptest::prelude::*;
 
@@ -24,35 +24,15 @@ fn rfa_at() -> i128 {
 
 fn procedure(id: &str, at: i128, region: &str, side: Side) -> Procedure {
     Procedure {
-        id: id.into(),
-        kind: ProcedureKind::RadiofrequencyAblation,
-        at: ts(at),
         region: Some(region.into()),
         levels: vec!["L4-L5".into()],
         side: Some(side),
-        anesthetic: None,
-        steroid: false,
-        sedation: Sedation::None,
-        note: None,
-        retracted: None,
-        history: None,
-        extra: Extra::default(),
+        ..Procedure::new(id, ProcedureKind::RadiofrequencyAblation, ts(at))
     }
 }
 
 fn entry(i: usize, at: i128, score: f64) -> Entry {
-    Entry {
-        id: format!("e{i}"),
-        at: ts(at),
-        score,
-        activity: None,
-        relief: None,
-        medication: None,
-        note: None,
-        retracted: None,
-        history: None,
-        extra: Extra::default(),
-    }
+    Entry::new(format!("e{i}"), ts(at), score)
 }
 
 /// What the reference reading gives.

@@ -358,6 +358,26 @@ pub struct Procedure {
 }
 
 impl Procedure {
+    /// A procedure of `kind` at `at` with nothing else recorded (no region, levels, side or
+    /// agent; no steroid; no sedation).
+    pub fn new(id: impl Into<String>, kind: ProcedureKind, at: Timestamp) -> Procedure {
+        Procedure {
+            id: id.into(),
+            kind,
+            at,
+            region: None,
+            levels: Vec::new(),
+            side: None,
+            anesthetic: None,
+            steroid: false,
+            sedation: Sedation::None,
+            note: None,
+            retracted: None,
+            history: None,
+            extra: Extra::default(),
+        }
+    }
+
     pub fn is_retracted(&self) -> bool {
         self.retracted.is_some()
     }
@@ -400,6 +420,22 @@ pub fn has_text(field: &Option<String>) -> bool {
 }
 
 impl Entry {
+    /// A score at `at` with nothing else recorded.
+    pub fn new(id: impl Into<String>, at: Timestamp, score: f64) -> Entry {
+        Entry {
+            id: id.into(),
+            at,
+            score,
+            activity: None,
+            relief: None,
+            medication: None,
+            note: None,
+            retracted: None,
+            history: None,
+            extra: Extra::default(),
+        }
+    }
+
     pub fn is_retracted(&self) -> bool {
         self.retracted.is_some()
     }

@@ -1,7 +1,7 @@
 //! SPEC §3.6 rule by rule, on small in-memory diaries. Times are minutes after the RFA.
 
 use super::*;
-use crate::diary::{Extra, ProcedureKind, Sedation};
+use crate::diary::ProcedureKind;
 use chrono::{DateTime, Duration};
 
 const DAY: i64 = 24 * 60;
@@ -17,19 +17,10 @@ fn ns(minutes: i64) -> i128 {
 
 fn rfa_at(id: &str, minutes: i64, region: &str) -> Procedure {
     Procedure {
-        id: id.into(),
-        kind: ProcedureKind::RadiofrequencyAblation,
-        at: at(minutes),
         region: Some(region.into()),
         levels: vec!["L4-L5".into(), "L5-S1".into()],
         side: Some(Side::Right),
-        anesthetic: None,
-        steroid: false,
-        sedation: Sedation::None,
-        note: None,
-        retracted: None,
-        history: None,
-        extra: Extra::default(),
+        ..Procedure::new(id, ProcedureKind::RadiofrequencyAblation, at(minutes))
     }
 }
 
@@ -41,18 +32,7 @@ fn entries(scores: &[(i64, f64)]) -> Vec<Entry> {
     scores
         .iter()
         .enumerate()
-        .map(|(i, &(m, s))| Entry {
-            id: format!("e{}", i + 1),
-            at: at(m),
-            score: s,
-            activity: None,
-            relief: None,
-            medication: None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
-        })
+        .map(|(i, &(m, s))| Entry::new(format!("e{}", i + 1), at(m), s))
         .collect()
 }
 

@@ -33,18 +33,7 @@ pub(crate) fn block(id: &str, minutes: i64, anesthetic: Anesthetic) -> Procedure
 }
 
 pub(crate) fn entry(id: &str, minutes: i64, score: f64) -> Entry {
-    Entry {
-        id: id.into(),
-        at: at(minutes),
-        score,
-        activity: None,
-        relief: None,
-        medication: None,
-        note: None,
-        retracted: None,
-        history: None,
-        extra: Extra::default(),
-    }
+    Entry::new(id, at(minutes), score)
 }
 
 /// A diary from blocks and (minutes, score) entries; entry ids e1, e2, … in the order given.

@@ -34,7 +34,7 @@ pub fn ablation_json(a: &AblationEvaluation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{Entry, Extra, Procedure, ProcedureKind, Sedation, Side, Timestamp};
+    use crate::diary::{Entry, Procedure, ProcedureKind, Side, Timestamp};
     use crate::evaluation::{Protocol, follow_up};
 
     fn ts(text: &str) -> Timestamp {
@@ -42,35 +42,19 @@ mod tests {
     }
 
     fn entry(id: &str, at: &str, score: f64) -> Entry {
-        Entry {
-            id: id.into(),
-            at: ts(at),
-            score,
-            activity: None,
-            relief: None,
-            medication: None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
-        }
+        Entry::new(id, ts(at), score)
     }
 
     fn rfa(region: Option<&str>, levels: &[&str], side: Option<Side>) -> Procedure {
         Procedure {
-            id: "b2".into(),
-            kind: ProcedureKind::RadiofrequencyAblation,
-            at: ts("2026-01-10T09:00:00-07:00"),
             region: region.map(str::to_string),
             levels: levels.iter().map(|l| l.to_string()).collect(),
             side,
-            anesthetic: None,
-            steroid: false,
-            sedation: Sedation::None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
+            ..Procedure::new(
+                "b2",
+                ProcedureKind::RadiofrequencyAblation,
+                ts("2026-01-10T09:00:00-07:00"),
+            )
         }
     }
 

@@ -181,7 +181,7 @@ pub fn ablation_table(ablations: &[AblationEvaluation], color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{Entry, Extra, Procedure, ProcedureKind, Sedation, Side, Timestamp};
+    use crate::diary::{Entry, Procedure, ProcedureKind, Side, Timestamp};
     use crate::evaluation::{Protocol, follow_up};
 
     fn ts(text: &str) -> Timestamp {
@@ -195,33 +195,17 @@ mod tests {
             ("e3", "2026-03-01T09:00:00-07:00", 3.0),
         ]
         .iter()
-        .map(|&(id, at, score)| Entry {
-            id: id.into(),
-            at: ts(at),
-            score,
-            activity: None,
-            relief: None,
-            medication: None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
-        })
+        .map(|&(id, at, score)| Entry::new(id, ts(at), score))
         .collect();
         let r = Procedure {
-            id: "b2".into(),
-            kind: ProcedureKind::RadiofrequencyAblation,
-            at: ts("2026-01-10T09:00:00-07:00"),
             region: Some("lumbar\x1b[31m".into()),
             levels: vec!["L4-L5".into()],
             side: Some(Side::Left),
-            anesthetic: None,
-            steroid: false,
-            sedation: Sedation::None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
+            ..Procedure::new(
+                "b2",
+                ProcedureKind::RadiofrequencyAblation,
+                ts("2026-01-10T09:00:00-07:00"),
+            )
         };
         let list: Vec<(i128, &Entry)> = es.iter().map(|e| (e.at.instant(), e)).collect();
         let as_of = ts("2026-12-01T00:00:00-07:00").instant();

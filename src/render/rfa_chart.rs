@@ -250,7 +250,7 @@ pub fn rfa_chart(a: &AblationEvaluation, color: bool, width: usize) -> Vec<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::{Entry, Extra, Procedure, ProcedureKind, Sedation, Side, Timestamp};
+    use crate::diary::{Entry, Procedure, ProcedureKind, Side, Timestamp};
     use crate::evaluation::{Protocol, follow_up};
     use chrono::{DateTime, Duration};
 
@@ -270,33 +270,17 @@ mod tests {
         let es: Vec<Entry> = scores
             .iter()
             .enumerate()
-            .map(|(i, &(d, s))| Entry {
-                id: format!("e{i}"),
-                at: at(d),
-                score: s,
-                activity: None,
-                relief: None,
-                medication: None,
-                note: None,
-                retracted: None,
-                history: None,
-                extra: Extra::default(),
-            })
+            .map(|(i, &(d, s))| Entry::new(format!("e{i}"), at(d), s))
             .collect();
         let r = Procedure {
-            id: "b2".into(),
-            kind: ProcedureKind::RadiofrequencyAblation,
-            at: Timestamp::parse("2025-02-03T10:00:00-07:00").unwrap(),
             region: Some("lumbar".into()),
             levels: vec!["L4-L5".into()],
             side: Some(Side::Right),
-            anesthetic: None,
-            steroid: false,
-            sedation: Sedation::None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
+            ..Procedure::new(
+                "b2",
+                ProcedureKind::RadiofrequencyAblation,
+                Timestamp::parse("2025-02-03T10:00:00-07:00").unwrap(),
+            )
         };
         let list: Vec<(i128, &Entry)> = es.iter().map(|e| (e.at.instant(), e)).collect();
         let as_of = at(400).instant();
