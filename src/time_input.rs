@@ -38,6 +38,8 @@ pub enum TimeError {
     DateWithoutTime(String, String),
     #[error("`{0}` is outside the range of times this program can store")]
     OutOfRange(String),
+    #[error("`{0}` is before the year 0001, which a diary cannot hold")]
+    BeforeYearOne(String),
     #[error("`{0}` is in the future (more than 5 minutes after now)")]
     InFuture(String),
     #[error("`{0}` is not a duration (write it with d, h, m: 90m, 8h, 1h30m, 2d)")]
@@ -58,6 +60,19 @@ pub enum TimeError {
 /// local zone's offset at that instant. Forms relative to now (`now`, `30m ago`, English) are
 /// truncated to whole seconds.
 pub fn parse_time<Tz: TimeZone>(
+    input: &str,
+    now: &DateTime<Tz>,
+) -> Result<DateTime<FixedOffset>, TimeError> {
+    use chrono::Datelike;
+    // SPEC §1: years before 0001 are refused (the loader would refuse the diary afterwards).
+    let t = parse_any_time(input, now)?;
+    if t.year() < 1 {
+        return Err(TimeError::BeforeYearOne(input.trim().to_string()));
+    }
+    Ok(t)
+}
+
+fn parse_any_time<Tz: TimeZone>(
     input: &str,
     now: &DateTime<Tz>,
 ) -> Result<DateTime<FixedOffset>, TimeError> {

@@ -368,3 +368,43 @@ fn a_root_run_rewrite_leaves_a_users_diary_theirs() {
         }
     }
 }
+
+/// SPEC §1: years before 0001 are refused. No command may write one (the loader would then
+/// refuse the diary for good): `log`, `block`, `amend` and `import` refuse it and change nothing.
+#[test]
+fn no_command_writes_a_time_before_the_year_0001() {
+    let env = Env::new();
+    env.write_diary(SMALL_DIARY);
+    let before = sha256(&env.diary());
+    for args in [
+        vec!["log", "5", "--at", "0000-01-01T00:00:00Z"],
+        vec![
+            "block",
+            "--anesthetic",
+            "lidocaine",
+            "--at",
+            "0000-12-31T23:59:59-01:00",
+        ],
+        vec!["amend", "e1", "--at", "0000-06-01T10:00:00Z"],
+    ] {
+        let out = env.pd(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr_of(&out);
+        assert!(err.contains("is before the year 0001"), "{args:?}: {err}");
+        assert_eq!(sha256(&env.diary()), before, "{args:?}");
+    }
+    let csv = env.path("old.csv");
+    std::fs::write(
+        &csv,
+        "record,id,at,score_nrs_0_10,activity,relief_pct,medication,note,kind,region,levels,side,anesthetic,steroid,sedation,retracted_at,retracted_reason\n\
+         entry,,0000-03-01T09:00:00Z,5,,,,,,,,,,,,,\n",
+    )
+    .unwrap();
+    let out = env.pd(&["import", csv.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("row 2, column 3"), "{err}");
+    assert!(err.contains("before the year 0001"), "{err}");
+    assert_eq!(sha256(&env.diary()), before);
+    env.ok(&["list"]);
+}

@@ -360,7 +360,7 @@ fn time(cells: &[&str], c: usize) -> CellResult<Option<Timestamp>> {
     if cell.is_empty() {
         return Ok(None);
     }
-    Timestamp::parse(cell).map(Some).ok_or_else(|| {
+    let ts = Timestamp::parse(cell).ok_or_else(|| {
         (
             c,
             format!(
@@ -368,7 +368,17 @@ fn time(cells: &[&str], c: usize) -> CellResult<Option<Timestamp>> {
                 shown(cell)
             ),
         )
-    })
+    })?;
+    if ts.is_before_year_one() {
+        return Err((
+            c,
+            format!(
+                "{} is before the year 0001, which a diary cannot hold",
+                shown(cell)
+            ),
+        ));
+    }
+    Ok(Some(ts))
 }
 
 fn required<T>(value: Option<T>, c: usize, record: &str) -> CellResult<T> {

@@ -80,6 +80,16 @@ pub fn describe_flag(f: Flag, p: &Protocol) -> String {
     }
 }
 
+/// `kind_name` with its article: "a medial branch block", "an intra-articular facet injection".
+fn a_kind(k: ProcedureKind) -> String {
+    let name = kind_name(k);
+    let article = match name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
+}
+
 fn kind_name(k: ProcedureKind) -> &'static str {
     match k {
         ProcedureKind::MedialBranchBlock => "medial branch block",
@@ -167,8 +177,8 @@ pub fn rationale(e: &Evaluation) -> String {
         ) => {
             let covered: Vec<_> = covered.iter().map(|k| kind_name(*k)).collect();
             format!(
-                "Block {id} is a {}, which the {} protocol does not cover (it covers: {}). {}",
-                kind_name(*kind),
+                "Block {id} is {}, which the {} protocol does not cover (it covers: {}). {}",
+                a_kind(*kind),
                 p.name,
                 covered.join(", "),
                 match covering {
@@ -260,15 +270,68 @@ pub fn rationale(e: &Evaluation) -> String {
         ),
         (NextStepReason::CriteriaMet, Facts::CriteriaMet { blocks }) => {
             let ids: Vec<_> = blocks.iter().map(|&i| block_id(e, i)).collect();
-            format!(
+            let mut text = format!(
                 "The {} protocol's criteria are met ({}; positive: {}): radiofrequency ablation of the blocked nerves can be considered.",
                 p.name,
-                p.summary,
+                criteria(p),
                 ids.join(", ")
-            )
+            );
+            // Flags never change a verdict (SPEC §3.3), but a clinician weighs them.
+            let mut notes: Vec<String> = Vec::new();
+            for &i in blocks {
+                if let Some(b) = e.blocks.get(i) {
+                    for f in &b.flags {
+                        notes.push(format!("{} {}", b.id, describe_flag(*f, p)));
+                    }
+                }
+            }
+            if !notes.is_empty() {
+                text.push_str(&format!(" Weigh before deciding: {}.", notes.join("; ")));
+            }
+            text
         }
         _ => format!("Block {id}: {}.", d.step.describe()),
     }
+}
+
+/// What the protocol checks, from the parameters applied (overrides included): the words claim
+/// only what §3 checks.
+pub fn criteria(p: &Protocol) -> String {
+    let n = match p.blocks_required {
+        1 => "one".to_string(),
+        2 => "two".to_string(),
+        n => n.to_string(),
+    };
+    let mut text = match (p.blocks_required, p.kinds.len() == 1) {
+        (1, false) => "one block".to_string(),
+        (1, true) => format!("one {}", p.kinds[0].as_str().replace('-', " ")),
+        (_, false) => format!("{n} blocks on the same target"),
+        (_, true) => format!(
+            "{n} {}s on the same target",
+            p.kinds[0].as_str().replace('-', " ")
+        ),
+    };
+    let each = if p.blocks_required > 1 { ", each" } else { "" };
+    if p.threshold_pct >= 100.0 - crate::evaluation::TOLERANCE {
+        text.push_str(&format!("{each} with complete (100 %) relief"));
+    } else {
+        text.push_str(&format!(
+            "{each} with at least {} % relief",
+            fmt_pct(p.threshold_pct)
+        ));
+    }
+    if p.requires_provocation {
+        text.push_str(" rated during a provocative activity");
+    }
+    if let Some(days) = p.min_interval_days {
+        text.push_str(&format!(
+            ", the second at least {days} days after the first"
+        ));
+    }
+    if p.requires_concordance {
+        text.push_str(", the longer-acting agent giving longer relief than lidocaine");
+    }
+    text
 }
 
 /// The rationale of `further-workup` after a negative or partial block (SPEC §3.4 rule 4).
@@ -297,8 +360,8 @@ fn workup(l: &BlockEvaluation, p: &Protocol, substantial: bool) -> String {
         ));
     }
     s.push_str(&format!(
-        " Look for other pain sources that fit a {}: {}.",
-        kind_name(l.kind),
+        " Look for other pain sources that fit {}: {}.",
+        a_kind(l.kind),
         other_sources(l.kind)
     ));
     s
@@ -329,6 +392,15 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     lines
 }
 
+/// `1 day`, `12 days`.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// Why that step after the RFA `a` (SPEC §3.6), in sentences built from the engine's facts and
 /// limits.
 pub fn rfa_rationale(
@@ -357,11 +429,16 @@ pub fn rfa_rationale(
     let durable = format!("RFA {id} gave {limits} (relief lasted {lasted} days).");
     match reason {
         R::RfaHealing => format!(
-            "RFA {id} was {days_since_rfa} days ago; the treated nerves take weeks to heal and relief to develop. Keep logging weekly; follow-up readings count from day {RFA_HEALING_DAYS}."
+            "RFA {id} was {} ago; the treated nerves take weeks to heal and relief to develop. Keep logging weekly; follow-up readings count from day {RFA_HEALING_DAYS}.",
+            days(days_since_rfa)
         ),
         R::RfaFollowUp => format!(
-            "RFA {id} has {} follow-up reading(s) from day {RFA_HEALING_DAYS}; at least 2 are needed. Keep logging weekly and evaluate again.",
-            a.follow_up_readings
+            "RFA {id} has {} from day {RFA_HEALING_DAYS}; at least 2 are needed. Keep logging weekly and evaluate again.",
+            match a.follow_up_readings {
+                0 => "no follow-up reading".to_string(),
+                1 => "1 follow-up reading".to_string(),
+                n => format!("{n} follow-up readings"),
+            }
         ),
         R::RfaReliefOngoing => format!(
             "RFA {id} has given relief for {lasted} days so far and it is still going on. Keep logging weekly; evaluate again when the pain returns."
@@ -390,7 +467,8 @@ pub fn rfa_rationale(
             "RFA {id} did not give {limits}. Review the lesion technique and the diagnosis first; options then include new diagnostic blocks, multidisciplinary care and, in selected cases, medial branch transection where RFA fails or cannot be done."
         ),
         R::RfaLongAgo => format!(
-            "{durable} But it was {days_since_rfa} days ago, more than {} years: the cms protocol (LCD L38801) asks for new diagnostic blocks before another RFA.",
+            "{durable} But it was {} ago, more than {} years: the cms protocol (LCD L38801) asks for new diagnostic blocks before another RFA.",
+            days(days_since_rfa),
             RFA_LONG_AGO_DAYS / 365
         ),
         R::RfaFrequency => format!(
@@ -438,6 +516,45 @@ mod tests {
         let low = &[(-30, 8.0), (30, 5.0), (60, 5.0), (90, 6.0)];
         let text = rationale_of(ProcedureKind::MedialBranchBlock, low, &cms);
         assert!(!text.contains("substantial"), "{text}");
+    }
+
+    /// 8 → 3.2, 3.2, 3.2: 60 % relief, sustained.
+    const SIXTY: &[(i64, f64)] = &[(-30, 8.0), (15, 3.2), (30, 3.2), (60, 3.2), (120, 6.0)];
+
+    #[test]
+    fn criteria_met_states_the_threshold_applied_and_the_flags() {
+        let asra = Protocol::named("asra").unwrap();
+        let text = rationale_of(ProcedureKind::MedialBranchBlock, SIXTY, &asra);
+        assert!(
+            text.contains("(one block with at least 50 % relief;"),
+            "{text}"
+        );
+        // Scores rated at rest: the flag is named beside the verdict.
+        assert!(
+            text.contains(
+                "Weigh before deciding: b1 no post-block score was rated during an activity."
+            ),
+            "{text}"
+        );
+        // --threshold 40: the words follow the threshold that was applied.
+        let p = asra.clone().with_threshold(40.0).unwrap();
+        let text = rationale_of(ProcedureKind::MedialBranchBlock, SIXTY, &p);
+        assert!(text.contains("with at least 40 % relief"), "{text}");
+        assert!(!text.contains("50 %"), "{text}");
+        // A flag of the deciding block is named beside the verdict.
+        let mut b = block("b1", 0, Anesthetic::Lidocaine);
+        b.steroid = true;
+        let text = rationale(&evaluate(&diary(vec![b], SIXTY), &asra).unwrap());
+        assert!(
+            text.contains("Weigh before deciding: b1 the block included a steroid; b1 no post"),
+            "{text}"
+        );
+        let cms = Protocol::named("cms").unwrap();
+        assert_eq!(
+            criteria(&cms),
+            "two medial branch blocks on the same target, each with at least 80 % relief, the second at least 14 days after the first"
+        );
+        assert!(criteria(&Protocol::named("sis").unwrap()).contains("complete (100 %) relief"));
     }
 
     #[test]
