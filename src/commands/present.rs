@@ -7,7 +7,7 @@ use super::output::{Output, stdout_is_terminal};
 use crate::cli::{Paper, ProtocolArgs};
 use anyhow::{Result, anyhow};
 use paindiary::diary::Diary;
-use paindiary::evaluation::{Evaluation, evaluate};
+use paindiary::evaluation::{Evaluation, Protocol, evaluate};
 use paindiary::render::{chart as chart_render, html};
 use std::path::Path;
 
@@ -50,11 +50,20 @@ or use --output - to print it anyway",
     }
     let (diary, evaluation) = load_and_evaluate(ctx, args)?;
     let generated = ctx.now.format("%Y-%m-%d %H:%M %:z").to_string();
+    // The payer section also gives the verdict under cms (LCD L38801) when the report's
+    // protocol is another one.
+    let payer = match evaluation.protocol.name {
+        "cms" => None,
+        _ => Protocol::named("cms")
+            .ok()
+            .and_then(|cms| evaluate(&diary, &cms).ok()),
+    };
     let options = html::Options {
         paper: paper.map(|p| match p {
             Paper::A4 => html::Paper::A4,
             Paper::Letter => html::Paper::Letter,
         }),
+        payer,
     };
     let text = html::report(&evaluation, &diary, &ctx.name(), &generated, &options);
     destination.write_with(|out| out.write_all(text.as_bytes()))?;

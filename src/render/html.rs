@@ -22,10 +22,13 @@ pub enum Paper {
     Letter,
 }
 
-/// How the report is laid out.
+/// How the report is laid out, and what else it shows.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub paper: Option<Paper>,
+    /// The same diary evaluated under `cms` (LCD L38801), for the payer section when the
+    /// report's protocol is another one.
+    pub payer: Option<Evaluation>,
 }
 
 /// The characters that could reorder text around them (SPEC §4).
@@ -323,7 +326,7 @@ pub fn report(
     for block in &evaluation.blocks {
         block_section(&mut h, block, diary, evaluation, patient);
     }
-    payer_section(&mut h, evaluation, diary);
+    payer_section(&mut h, evaluation, diary, options.payer.as_ref());
     protocol(&mut h, evaluation);
     diary_section(&mut h, diary, patient);
 
@@ -1251,13 +1254,28 @@ fn provocation_verdict(b: &BlockEvaluation) -> Option<&'static str> {
     })
 }
 
+/// ` (reason, reason)` after a verdict; nothing without reasons.
+fn reason_list(h: &mut Html, reasons: &[crate::evaluation::Reason]) {
+    if reasons.is_empty() {
+        return;
+    }
+    h.tag(" (");
+    for (i, r) in reasons.iter().enumerate() {
+        if i > 0 {
+            h.tag(", ");
+        }
+        h.text(r.as_str());
+    }
+    h.tag(")");
+}
+
 fn blank(h: &mut Html, what: &'static str) {
     h.tag("<dt>")
         .tag(what)
         .tag("</dt><dd><span class=\"blank\"></span></dd>\n");
 }
 
-fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
+fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary, cms: Option<&Evaluation>) {
     h.tag("<section class=\"payer\" id=\"payer\">\n<div class=\"opening\">\n<h2>Payer documentation</h2>\n")
         .tag("<p class=\"muted\">What Medicare LCD L38801 (Facet Joint Interventions) asks the clinician to document for each diagnostic block, taken only from this diary. Items the diary cannot show are left blank for the clinician to complete.</p>\n");
     // The heading stays on the page of the first card.
@@ -1385,15 +1403,13 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary) {
         h.tag(" under protocol <code>")
             .text(evaluation.protocol.name)
             .tag("</code>");
-        if !b.reasons.is_empty() {
-            h.tag(" (");
-            for (i, r) in b.reasons.iter().enumerate() {
-                if i > 0 {
-                    h.tag(", ");
-                }
-                h.text(r.as_str());
-            }
-            h.tag(")");
+        reason_list(h, &b.reasons);
+        // The payer's own criteria (LCD L38801 = protocol cms), when the report uses another.
+        if let Some(c) = cms.and_then(|c| c.blocks.iter().find(|x| x.id == b.id)) {
+            h.tag("; ");
+            class_span(h, c.classification);
+            h.tag(" under <code>cms</code> (LCD L38801)");
+            reason_list(h, &c.reasons);
         }
         h.tag("</dd>\n");
         blank(h, "Imaging guidance");

@@ -193,13 +193,15 @@ fn paper_is_not_forced_unless_chosen() {
     assert!(!default.contains(" size:"), "no @page size by default");
     assert!(
         page(&Options {
-            paper: Some(Paper::A4)
+            paper: Some(Paper::A4),
+            ..Options::default()
         })
         .contains("@page { size: A4;")
     );
     assert!(
         page(&Options {
-            paper: Some(Paper::Letter)
+            paper: Some(Paper::Letter),
+            ..Options::default()
         })
         .contains("@page { size: letter;")
     );
@@ -421,4 +423,23 @@ fn block_without_baseline_says_so() {
     assert_eq!(html.matches("class=\"pt ").count(), 3);
     assert!(html.contains("no-baseline"));
     assert!(html.contains("no patient id"));
+}
+
+#[test]
+fn payer_section_gives_the_cms_verdict_beside_the_reports_protocol() {
+    let d = parse_diary(DIARY.as_bytes()).unwrap();
+    let asra = evaluate(&d, &Protocol::default_protocol()).unwrap();
+    let cms = evaluate(&d, &Protocol::named("cms").unwrap()).unwrap();
+    let options = Options {
+        payer: Some(cms.clone()),
+        ..Options::default()
+    };
+    let html = report(&asra, &d, "diary.json", "2026-11-26 10:00 +00:00", &options);
+    let payer = section(&html, "payer\" id=\"payer");
+    assert_eq!(
+        payer.matches("under <code>cms</code> (LCD L38801)").count(),
+        cms.blocks.len()
+    );
+    let without = render(DIARY);
+    assert!(!section(&without, "payer\" id=\"payer").contains("(LCD L38801)</dd>"));
 }
