@@ -170,11 +170,11 @@ pub(super) fn fitted(table: &Table, width: Option<usize>, color: bool) -> Option
     };
     // Every word of the fitted table is a word of the unfitted one, or of a short time.
     let wide = whole(&table.render(None));
-    let broken = whole(&plain).iter().any(|w| {
-        !wide.contains(w)
-            && !w.chars().all(|c| "─┬┐┌╞═╪╡└┴┘".contains(c))
-            && !(w.len() == 5 && w.as_bytes().get(2) == Some(&b'-'))
-    });
+    let rule = |w: &str| w.chars().all(|c| "─┬┐┌╞═╪╡└┴┘".contains(c));
+    let month_day = |w: &str| w.len() == 5 && w.as_bytes().get(2) == Some(&b'-');
+    let broken = whole(&plain)
+        .iter()
+        .any(|w| !(wide.contains(w) || rule(w) || month_day(w)));
     (padded && fits && !broken).then_some(text)
 }
 
