@@ -180,7 +180,7 @@ pub fn ablation_text(
     }
     let rows: Vec<Row> = ablations.iter().map(row).collect();
     let body = match fitted(&table(&rows), width, color) {
-        Some(table) => table + "\n",
+        Some(table) => table,
         None => cards(&rows, color, width.unwrap_or(80).max(1)),
     };
     let heading = "After radiofrequency ablation (follow-up from day 21):";

@@ -259,7 +259,7 @@ pub fn evaluation_text(
         String::new()
     } else {
         match fitted(&block_table(&rows), width, color) {
-            Some(table) => table + "\n",
+            Some(table) => table,
             None => block_cards(&rows, color, width.unwrap_or(PROSE_WIDTH).max(1)),
         }
     };
