@@ -213,7 +213,19 @@ fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
             out.push('\n');
         } else {
             let short = format!("{}  {}  {}  {result}{so_far}", r.id, r.agent, r.at_short);
-            out.push_str(&wrapped(&short, width, ""));
+            let plain = format!(
+                "{}  {}  {}  {}{so_far}",
+                r.id,
+                r.agent,
+                r.at_short,
+                r.classification.as_str().to_uppercase()
+            );
+            if plain.width() <= width {
+                out.push_str(&short);
+                out.push('\n');
+            } else {
+                out.push_str(&wrapped(&short, width, ""));
+            }
         }
         for line in [
             format!("baseline {}", r.baseline),
