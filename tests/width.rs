@@ -590,3 +590,38 @@ fn protocols_fit_80_and_120_columns_with_whole_words() {
         assert_no_word_broken(&what, &text, &whole);
     }
 }
+
+/// `text` without ANSI colour codes.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn coloured_evaluate_fits_and_matches_the_plain_layout() {
+    let (env, file) = example_env("low-baseline");
+    for width in WIDTHS {
+        let plain = run(&env, Some(width), &["evaluate", file.as_str()]);
+        let colored = run(
+            &env,
+            Some(width),
+            &["--color", "always", "evaluate", file.as_str()],
+        );
+        assert!(colored.contains('\x1b'), "{width}: no colour:\n{colored}");
+        let stripped = strip_ansi(&colored);
+        assert_fits("coloured evaluate", &stripped, width);
+        assert_eq!(stripped, plain, "{width}: colour changes the layout");
+    }
+}
