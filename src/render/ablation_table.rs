@@ -1,7 +1,7 @@
 //! The RFA section of `evaluate` for people (SPEC §3.6): one row per RFA after the blocks, or a
 //! few lines per RFA on a terminal too narrow for the table.
 
-use super::evaluation_table::{fitted, short_time, wrapped};
+use super::evaluation_table::{card_line, fitted, short_time, wrapped};
 use super::table::{Cell, Column, Table};
 use super::{display_pct, display_time, round1, sanitize::one_line};
 use crate::evaluation::{AblationEvaluation, RfaOutcome};
@@ -158,11 +158,7 @@ fn cards(rows: &[Row], color: bool, width: usize) -> String {
                 r.peak, r.lasted
             ),
         ] {
-            if line.width() + 4 <= width {
-                out.push_str(&format!("    {line}\n"));
-            } else {
-                out.push_str(&wrapped(&line, width, "    "));
-            }
+            out.push_str(&card_line(&line, width, "    "));
         }
     }
     out
@@ -265,5 +261,21 @@ mod tests {
         let colored = ablation_text(std::slice::from_ref(&a), true, Some(60));
         assert!(colored.contains("\x1b[32mRELIEF-ONGOING\x1b[0m"));
         assert_eq!(ablation_text(&[], false, None), "");
+    }
+
+    #[test]
+    fn every_width_fits_and_keeps_the_reasons() {
+        let mut a = sample();
+        a.reasons = vec![crate::evaluation::RfaBaselineReason::NoBaseline];
+        let wide = ablation_text(std::slice::from_ref(&a), false, None);
+        assert!(wide.contains("┆ outcome        │"), "{wide}");
+        assert!(wide.contains("┆ [reasons]      │"), "{wide}");
+        assert!(wide.contains("┆ [no-baseline]  │"), "{wide}");
+        for width in [30, 50, 80, 120, 160] {
+            let text = ablation_text(std::slice::from_ref(&a), false, Some(width));
+            assert!(text.lines().all(|l| l.width() <= width), "{width}:\n{text}");
+            assert!(text.contains("no-baseline"), "{width}:\n{text}");
+            assert!(text.contains("L4-L5"), "{width}:\n{text}");
+        }
     }
 }

@@ -189,6 +189,18 @@ pub(super) fn wrapped(text: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// One line of a card (`label value  label value`): as it is when it fits `width` after
+/// `indent`, else each `label value` on a line of its own, wrapped at spaces when still too wide.
+pub(super) fn card_line(line: &str, width: usize, indent: &str) -> String {
+    if indent.width() + line.width() <= width {
+        return format!("{indent}{line}\n");
+    }
+    line.split("  ")
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| wrapped(part, width, indent))
+        .collect()
+}
+
 /// A few short lines per block (wrapped to `width`), for a terminal narrower than the table.
 fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
     let mut out = String::new();
@@ -237,11 +249,7 @@ fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
                 list_or_dash(&r.flags, ", ")
             ),
         ] {
-            if line.width() + 4 <= width {
-                out.push_str(&format!("    {line}\n"));
-            } else {
-                out.push_str(&wrapped(&line, width, "    "));
-            }
+            out.push_str(&card_line(&line, width, "    "));
         }
     }
     out
