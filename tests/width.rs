@@ -1,6 +1,7 @@
-//! Output that fits the terminal (SPEC §2): `list`, `chart` and every `--help` at 80 and 120
-//! columns (`COLUMNS`), with snapshots of `list` and `chart`; no line wider than the width, no
-//! word broken, examples never wrapped; renderers linear in their input (a 1 MB note or id).
+//! Output that fits the terminal (SPEC §2): `list`, `chart`, `evaluate`, `protocols` and every
+//! `--help` at 80 and 120 columns (`COLUMNS`), with snapshots of all but `--help`; no line wider
+//! than the width, no word broken, examples never wrapped; renderers linear in their input (a
+//! 1 MB note or id).
 //!
 //! `UPDATE_SNAPSHOTS=1 cargo test --test width` rewrites the snapshots; review the diff.
 
