@@ -626,3 +626,20 @@ fn coloured_evaluate_fits_and_matches_the_plain_layout() {
         assert_eq!(stripped, plain, "{width}: colour changes the layout");
     }
 }
+
+#[test]
+fn evaluate_is_linear_in_a_one_megabyte_block_id() {
+    let env = Env::at("2026-11-21T12:00:00-07:00");
+    diary_with_long_text(&env, 1 << 20, true);
+    let (text, took) = finishes_within(&env, "80", &["evaluate"], Duration::from_secs(30));
+    assert!(
+        text.matches('M').count() >= 1 << 20,
+        "the whole id is shown"
+    );
+    // The id is one word wider than the terminal: it is shown whole, on lines of its own;
+    // every other line fits.
+    for line in text.lines().filter(|l| !l.contains("MMMM")) {
+        assert!(line.width() <= 80, "{line}");
+    }
+    eprintln!("evaluate, 1 MB block id, COLUMNS=80: {took:?}");
+}
