@@ -1,6 +1,7 @@
-//! Output that fits the terminal (SPEC §2): `list`, `chart` and every `--help` at 80 and 120
-//! columns (`COLUMNS`), with snapshots of `list` and `chart`; no line wider than the width, no
-//! word broken, examples never wrapped; renderers linear in their input (a 1 MB note or id).
+//! Output that fits the terminal (SPEC §2): `list`, `chart`, `evaluate`, `protocols` and every
+//! `--help` at 80 and 120 columns (`COLUMNS`), with snapshots of all but `--help`; no line wider
+//! than the width, no word broken, examples never wrapped; renderers linear in their input (a
+//! 1 MB note or id).
 //!
 //! `UPDATE_SNAPSHOTS=1 cargo test --test width` rewrites the snapshots; review the diff.
 
@@ -365,4 +366,280 @@ fn a_pipe_without_columns_gets_the_table_as_wide_as_its_content() {
     // One line per entry: nothing wrapped.
     assert_eq!(text.lines().count(), 32 + 4, "{text}");
     assert!(text.contains("parking garage to the clinic"), "{text}");
+}
+
+/// The example diaries `evaluate` is snapshotted on: a positive one, a two-block one, one
+/// whose window is still open, one with reasons and flags, and two with an RFA section.
+const EVALUATE_EXAMPLES: [&str; 6] = [
+    "positive-single-block",
+    "dual-confirmed",
+    "window-open",
+    "low-baseline",
+    "rfa-durable",
+    "rfa-uncertain",
+];
+
+/// An environment at the examples' evaluation time, with `name`.json copied in (a relative
+/// name: the output shows it, and it must not depend on the machine).
+fn example_env(name: &str) -> (Env, String) {
+    let env = Env::at("2026-11-26T12:00:00Z");
+    let file = format!("{name}.json");
+    std::fs::copy(example(&file), env.path(&file)).expect("copy");
+    (env, file)
+}
+
+/// The words a fitted output may use: those of the unlimited output and of the narrowest
+/// layout (a few lines per row), which wraps at spaces only.
+fn reference(env: &Env, args: &[&str]) -> String {
+    run(env, None, args) + &run(env, Some(40), args)
+}
+
+#[test]
+fn evaluate_fits_80_and_120_columns_with_whole_words() {
+    for name in EVALUATE_EXAMPLES {
+        let (env, file) = example_env(name);
+        let args = ["evaluate", file.as_str()];
+        let whole = reference(&env, &args);
+        for width in WIDTHS {
+            let what = format!("evaluate {name} at {width}");
+            let text = run(&env, Some(width), &args);
+            assert_fits(&what, &text, width);
+            assert_no_word_broken(&what, &text, &whole);
+            // Nothing is lost to the fitting: the per-protocol lines, the baseline readings,
+            // the notes, the protocol and its source, the formula.
+            for kept in [
+                "Under each protocol (its own parameters):",
+                "  asra ",
+                "  sis ",
+                "(n=",
+                "Next step:",
+                "source:",
+                "Formula:",
+            ] {
+                assert!(text.contains(kept), "{what}: `{kept}` is missing:\n{text}");
+            }
+            snapshot(&format!("evaluate-{name}-{width}.txt"), &text);
+        }
+    }
+}
+
+#[test]
+fn evaluate_keeps_the_provisional_marker_reasons_flags_and_rfa_section_at_every_width() {
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "window-open",
+            &["so far", "window-open", "Reasons and flags:"],
+        ),
+        (
+            "low-baseline",
+            &["low-baseline", "steroid", "no-provocation"],
+        ),
+        (
+            "rfa-durable",
+            &[
+                "After radiofrequency ablation (follow-up from day 21):",
+                "durable",
+                "210 d",
+            ],
+        ),
+        (
+            "rfa-uncertain",
+            &[
+                "After radiofrequency ablation",
+                "uncertain",
+                "rfa-duration-uncertain",
+            ],
+        ),
+    ];
+    for (name, needed) in cases {
+        let (env, file) = example_env(name);
+        let args = ["evaluate", file.as_str()];
+        let whole = reference(&env, &args);
+        for width in [40, 60, 72, 80, 90, 100, 110, 120, 140, 200] {
+            let what = format!("evaluate {name} at {width}");
+            let text = run(&env, Some(width), &args);
+            assert_fits(&what, &text, width);
+            assert_no_word_broken(&what, &text, &whole);
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for n in needed {
+                assert!(
+                    flat.to_lowercase().contains(&n.to_lowercase()),
+                    "{what}: `{n}` is missing:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn evaluate_uses_short_times_only_where_the_full_form_does_not_fit() {
+    let (env, file) = example_env("dual-confirmed");
+    let args = ["evaluate", file.as_str()];
+    // As wide as its content: full times, one line per block.
+    let wide = run(&env, None, &args);
+    assert!(
+        wide.contains("│ b1    ┆ 2026-10-06 10:00 -04:00 ┆"),
+        "{wide}"
+    );
+    // 120 columns: the full form fits.
+    let text = run(&env, Some(120), &args);
+    assert!(text.contains("┆ 2026-10-06 10:00 -04:00 ┆"), "{text}");
+    // 100 columns: the table fits with the short form of the times only.
+    let text = run(&env, Some(100), &args);
+    assert!(text.contains("┆ 10-06 10:00 ┆"), "{text}");
+    assert!(!text.contains("-04:00"), "{text}");
+    // 80 columns: a few lines per block, where the full time fits.
+    let text = run(&env, Some(80), &args);
+    assert!(
+        text.contains("b1  lidocaine  2026-10-06 10:00 -04:00  POSITIVE\n"),
+        "{text}"
+    );
+    assert!(!text.contains('┆'), "{text}");
+}
+
+#[test]
+fn evaluate_leaves_out_empty_reason_and_flag_lines_of_the_header() {
+    // No block has reasons or flags: the result column is only "result".
+    let (env, file) = example_env("dual-confirmed");
+    let text = run(&env, Some(200), &["evaluate", file.as_str()]);
+    assert!(text.contains("┆ result   │"), "{text}");
+    assert!(
+        !text.contains("[reasons]") && !text.contains("{flags}"),
+        "{text}"
+    );
+    // Reasons and flags: both named in the header, each value on its own line.
+    let (env, file) = example_env("low-baseline");
+    let text = run(&env, Some(200), &["evaluate", file.as_str()]);
+    for line in [
+        "result",
+        "[reasons]",
+        "{flags}",
+        "inconclusive",
+        "[low-baseline]",
+        "{steroid}",
+        "{no-provocation}",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.ends_with(&format!("┆ {line:<16} │"))),
+            "`{line}`:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn evaluate_of_every_example_fits_80_and_120_columns() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/diaries");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).expect("examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let name = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        let (env, file) = example_env(name);
+        let args = ["evaluate", file.as_str()];
+        let whole = reference(&env, &args);
+        for width in WIDTHS {
+            let text = run(&env, Some(width), &args);
+            assert_fits(name, &text, width);
+            assert_no_word_broken(name, &text, &whole);
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "{seen}");
+}
+
+#[test]
+fn evaluate_into_a_pipe_without_columns_is_one_line_per_block() {
+    let (env, file) = example_env("dual-confirmed");
+    let text = run(&env, None, &["evaluate", file.as_str()]);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("│ b1 ") || l.starts_with("│ b2 "))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows[1].contains("8.0 (n=3, provoked)"), "{text}");
+}
+
+#[test]
+fn protocols_fit_80_and_120_columns_with_whole_words() {
+    let env = Env::new();
+    let whole = reference(&env, &["protocols"]);
+    for width in WIDTHS {
+        let what = format!("protocols at {width}");
+        let text = run(&env, Some(width), &["protocols"]);
+        assert_fits(&what, &text, width);
+        assert_no_word_broken(&what, &text, &whole);
+        for word in [
+            "longer-acting",
+            "medial-branch-block",
+            "L38801",
+            "concordance",
+        ] {
+            assert!(text.contains(word), "{what}: `{word}`:\n{text}");
+        }
+        snapshot(&format!("protocols-{width}.txt"), &text);
+    }
+    // 120 columns: one table; 80: the limits, then the kinds and checks.
+    assert_eq!(run(&env, Some(120), &["protocols"]).matches('┌').count(), 1);
+    assert_eq!(run(&env, Some(80), &["protocols"]).matches('┌').count(), 2);
+    for width in [30, 40, 50, 60, 70, 90, 100, 160] {
+        let what = format!("protocols at {width}");
+        let text = run(&env, Some(width), &["protocols"]);
+        assert_fits(&what, &text, width);
+        assert_no_word_broken(&what, &text, &whole);
+    }
+}
+
+/// `text` without ANSI colour codes.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn coloured_evaluate_fits_and_matches_the_plain_layout() {
+    let (env, file) = example_env("low-baseline");
+    for width in WIDTHS {
+        let plain = run(&env, Some(width), &["evaluate", file.as_str()]);
+        let colored = run(
+            &env,
+            Some(width),
+            &["--color", "always", "evaluate", file.as_str()],
+        );
+        assert!(colored.contains('\x1b'), "{width}: no colour:\n{colored}");
+        let stripped = strip_ansi(&colored);
+        assert_fits("coloured evaluate", &stripped, width);
+        assert_eq!(stripped, plain, "{width}: colour changes the layout");
+    }
+}
+
+#[test]
+fn evaluate_is_linear_in_a_one_megabyte_block_id() {
+    let env = Env::at("2026-11-21T12:00:00-07:00");
+    diary_with_long_text(&env, 1 << 20, true);
+    let (text, took) = finishes_within(&env, "80", &["evaluate"], Duration::from_secs(30));
+    assert!(
+        text.matches('M').count() >= 1 << 20,
+        "the whole id is shown"
+    );
+    // The id is one word wider than the terminal: it is shown whole, on lines of its own;
+    // every other line fits.
+    for line in text.lines().filter(|l| !l.contains("MMMM")) {
+        assert!(line.width() <= 80, "{line}");
+    }
+    eprintln!("evaluate, 1 MB block id, COLUMNS=80: {took:?}");
 }

@@ -1,14 +1,18 @@
 //! The RFA section of `evaluate` for people (SPEC §3.6): one row per RFA after the blocks, or a
 //! few lines per RFA on a terminal too narrow for the table.
 
+use super::evaluation_table::{card_line, fitted, short_time, wrapped};
+use super::table::{Cell, Column, Table};
 use super::{display_pct, display_time, round1, sanitize::one_line};
 use crate::evaluation::{AblationEvaluation, RfaOutcome};
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
+use unicode_width::UnicodeWidthStr;
 
 /// The values shown for one RFA, formatted once for both layouts.
 struct Row {
     id: String,
     at: String,
+    at_short: String,
     target: String,
     baseline: String,
     follow_up: String,
@@ -16,7 +20,7 @@ struct Row {
     peak: String,
     lasted: String,
     outcome: RfaOutcome,
-    reasons: String,
+    reasons: Vec<&'static str>,
 }
 
 fn target(a: &AblationEvaluation) -> String {
@@ -47,6 +51,7 @@ fn row(a: &AblationEvaluation) -> Row {
     Row {
         id: one_line(&a.id),
         at: display_time(&a.at),
+        at_short: short_time(&a.at),
         target: target(a),
         baseline: match a.baseline {
             Some(v) => format!("{:.1} (n={})", round1(v), a.baseline_readings),
@@ -61,15 +66,7 @@ fn row(a: &AblationEvaluation) -> Row {
             (None, _) => "–".into(),
         },
         outcome: a.outcome,
-        reasons: if a.reasons.is_empty() {
-            "–".into()
-        } else {
-            a.reasons
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
+        reasons: a.reasons.iter().map(|r| r.as_str()).collect(),
     }
 }
 
@@ -81,45 +78,45 @@ fn outcome_color(o: RfaOutcome) -> Color {
     }
 }
 
-fn table(rows: &[Row], color: bool) -> comfy_table::Table {
-    let mut table = super::new_table();
-    if color {
-        table.enforce_styling();
-    }
-    table.set_header([
-        "RFA",
-        "time",
-        "target",
-        "baseline",
-        "follow-up",
-        "limits",
-        "peak relief",
-        "relief lasted",
-        "outcome",
-        "reasons",
+/// One row per RFA; the outcome cell also holds the `[reasons]`, one a line (as for blocks).
+fn table(rows: &[Row]) -> Table {
+    let any_reason = rows.iter().any(|r| !r.reasons.is_empty());
+    let mut table = Table::new([
+        Column::fixed("RFA"),
+        Column::fixed("time"),
+        Column::text("target"),
+        Column::text("baseline"),
+        Column::fixed("follow-up"),
+        Column::text("limits"),
+        Column::fixed("peak\nrelief"),
+        Column::fixed("relief\nlasted"),
+        Column::fixed(if any_reason {
+            "outcome\n[reasons]"
+        } else {
+            "outcome"
+        }),
     ]);
     for r in rows {
-        let mut outcome = Cell::new(r.outcome.as_str());
-        if color {
-            outcome = outcome.fg(outcome_color(r.outcome));
+        let mut outcome = r.outcome.as_str().to_string();
+        for reason in &r.reasons {
+            outcome.push_str(&format!("\n[{reason}]"));
         }
-        table.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(&r.at),
-            Cell::new(&r.target),
-            Cell::new(&r.baseline),
-            Cell::new(&r.follow_up),
-            Cell::new(&r.limits),
-            Cell::new(&r.peak),
-            Cell::new(&r.lasted),
-            outcome,
-            Cell::new(&r.reasons),
+        table.add_row([
+            Cell::new(r.id.as_str()),
+            Cell::new(r.at.as_str()).short(r.at_short.as_str()),
+            Cell::new(r.target.as_str()),
+            Cell::new(r.baseline.as_str()),
+            Cell::new(r.follow_up.as_str()),
+            Cell::new(r.limits.as_str()),
+            Cell::new(r.peak.as_str()),
+            Cell::new(r.lasted.as_str()),
+            Cell::new(outcome).fg(outcome_color(r.outcome)),
         ]);
     }
     table
 }
 
-fn cards(rows: &[Row], color: bool) -> String {
+fn cards(rows: &[Row], color: bool, width: usize) -> String {
     let mut out = String::new();
     for r in rows {
         let name = r.outcome.as_str().to_uppercase();
@@ -131,18 +128,38 @@ fn cards(rows: &[Row], color: bool) -> String {
             };
             format!("\x1b[{code}m{name}\x1b[0m")
         } else {
-            name
+            name.clone()
         };
-        out.push_str(&format!("{}  RFA  {}  {outcome}\n", r.id, r.at));
-        out.push_str(&format!("    target {}\n", r.target));
-        out.push_str(&format!(
-            "    baseline {}  follow-up readings {}  limits {}\n",
-            r.baseline, r.follow_up, r.limits
-        ));
-        out.push_str(&format!(
-            "    peak relief {}  relief lasted {}  reasons {}\n",
-            r.peak, r.lasted, r.reasons
-        ));
+        let at = if format!("{}  RFA  {}  {name}", r.id, r.at).width() <= width {
+            &r.at
+        } else {
+            &r.at_short
+        };
+        let head = format!("{}  RFA  {at}  {outcome}", r.id);
+        if format!("{}  RFA  {at}  {name}", r.id).width() <= width {
+            out.push_str(&head);
+            out.push('\n');
+        } else {
+            out.push_str(&wrapped(&head, width, ""));
+        }
+        let reasons = if r.reasons.is_empty() {
+            "–".to_string()
+        } else {
+            r.reasons.join(", ")
+        };
+        for line in [
+            format!("target {}", r.target),
+            format!(
+                "baseline {}  follow-up readings {}  limits {}",
+                r.baseline, r.follow_up, r.limits
+            ),
+            format!(
+                "peak relief {}  relief lasted {}  reasons {reasons}",
+                r.peak, r.lasted
+            ),
+        ] {
+            out.push_str(&card_line(&line, width, "    "));
+        }
     }
     out
 }
@@ -158,24 +175,17 @@ pub fn ablation_text(
         return String::new();
     }
     let rows: Vec<Row> = ablations.iter().map(row).collect();
-    let mut natural = table(&rows, false);
-    natural.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    let natural_width = natural
-        .lines()
-        .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
-        .max()
-        .unwrap_or(0);
-    let body = match width {
-        Some(width) if natural_width > width => cards(&rows, color),
-        _ => table(&rows, color).to_string() + "\n",
+    let body = match fitted(&table(&rows), width, color) {
+        Some(table) => table,
+        None => cards(&rows, color, width.unwrap_or(80).max(1)),
     };
-    format!("After radiofrequency ablation (follow-up from day 21):\n{body}")
+    let heading = "After radiofrequency ablation (follow-up from day 21):";
+    format!("{}{body}", wrapped(heading, width.unwrap_or(80).max(1), ""))
 }
 
-/// [`ablation_text`] for the current terminal (comfy-table knows its width).
+/// [`ablation_text`] for the current terminal (`COLUMNS`, else the terminal's width).
 pub fn ablation_table(ablations: &[AblationEvaluation], color: bool) -> String {
-    let terminal = super::new_table().width().map(usize::from);
-    ablation_text(ablations, color, terminal)
+    ablation_text(ablations, color, super::table::terminal_width())
 }
 
 #[cfg(test)]
@@ -235,5 +245,21 @@ mod tests {
         let colored = ablation_text(std::slice::from_ref(&a), true, Some(60));
         assert!(colored.contains("\x1b[32mRELIEF-ONGOING\x1b[0m"));
         assert_eq!(ablation_text(&[], false, None), "");
+    }
+
+    #[test]
+    fn every_width_fits_and_keeps_the_reasons() {
+        let mut a = sample();
+        a.reasons = vec![crate::evaluation::RfaBaselineReason::NoBaseline];
+        let wide = ablation_text(std::slice::from_ref(&a), false, None);
+        assert!(wide.contains("┆ outcome        │"), "{wide}");
+        assert!(wide.contains("┆ [reasons]      │"), "{wide}");
+        assert!(wide.contains("┆ [no-baseline]  │"), "{wide}");
+        for width in [30, 50, 80, 120, 160] {
+            let text = ablation_text(std::slice::from_ref(&a), false, Some(width));
+            assert!(text.lines().all(|l| l.width() <= width), "{width}:\n{text}");
+            assert!(text.contains("no-baseline"), "{width}:\n{text}");
+            assert!(text.contains("L4-L5"), "{width}:\n{text}");
+        }
     }
 }

@@ -3,31 +3,28 @@
 
 use super::protocols::protocol_line;
 use super::rationale::{describe_flag, describe_reason, rationale, wrap};
+use super::table::{Cell, Column, Table};
 use super::{round1, sanitize::one_line};
+use crate::diary::Timestamp;
 use crate::evaluation::{BlockEvaluation, Classification, Comparison, Evaluation, FORMULA, Reason};
 use crate::time_input::format_minutes;
-use comfy_table::{Cell, Color};
+use comfy_table::Color;
+use unicode_width::UnicodeWidthStr;
 
-fn classification_cell(c: Classification, provisional: bool, color: bool) -> Cell {
-    let cell = Cell::new(if provisional {
-        format!("{}\n(so far)", c.as_str())
-    } else {
-        c.as_str().to_string()
-    });
-    if !color {
-        return cell;
-    }
-    cell.fg(match c {
-        Classification::Positive => Color::Green,
-        Classification::Negative => Color::Red,
-        Classification::Inconclusive => Color::Yellow,
-    })
+/// Prose (next step, rationale, notes, source) is wrapped to this many columns at most.
+const PROSE_WIDTH: usize = 80;
+
+/// The short form of a time for narrow tables: `11-20 09:30` (month-day, clock time in the
+/// time's own offset, as the full form shows it).
+pub(super) fn short_time(t: &Timestamp) -> String {
+    t.time().format("%m-%d %H:%M").to_string()
 }
 
 /// The values shown for one block, formatted once for both layouts.
 struct BlockRow {
     id: String,
     at: String,
+    at_short: String,
     agent: &'static str,
     baseline: String,
     post: String,
@@ -48,6 +45,7 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
         .map(|b| BlockRow {
             id: one_line(&b.id),
             at: super::display_time(&b.at),
+            at_short: short_time(&b.at),
             agent: b.anesthetic.as_str(),
             baseline: baseline_text(b),
             post: b.post_readings.to_string(),
@@ -90,46 +88,121 @@ fn list_or_dash(items: &[&str], separator: &str) -> String {
     }
 }
 
-/// One row per block.
-fn block_table(rows: &[BlockRow], color: bool) -> comfy_table::Table {
-    let mut table = super::new_table();
-    if color {
-        // Also into a pipe when `--color always` asks for it.
-        table.enforce_styling();
+/// One row per block. The result cell also holds the block's `[reasons]` and `{flags}` (the
+/// notation of examples/diaries/README.md), one a line, and its header says so when any
+/// block has them.
+fn block_table(rows: &[BlockRow]) -> Table {
+    let any_reason = rows.iter().any(|r| !r.reasons.is_empty());
+    let any_flag = rows.iter().any(|r| !r.flags.is_empty());
+    let mut result = String::from("result");
+    if any_reason {
+        result.push_str("\n[reasons]");
     }
-    table.set_header([
-        "block",
-        "time",
-        "agent",
-        "baseline",
-        "post",
-        "peak relief",
-        "sustained",
-        "relief lasted",
-        "result",
-        "reasons",
-        "flags",
+    if any_flag {
+        result.push_str("\n{flags}");
+    }
+    let mut table = Table::new([
+        Column::fixed("block"),
+        Column::fixed("time"),
+        Column::fixed("agent"),
+        Column::text("baseline"),
+        Column::fixed("post"),
+        Column::fixed("peak\nrelief"),
+        Column::fixed("sustained"),
+        Column::fixed("relief\nlasted"),
+        Column::fixed(result),
     ]);
     for r in rows {
-        table.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(&r.at),
+        table.add_row([
+            Cell::new(r.id.as_str()),
+            Cell::new(r.at.as_str()).short(r.at_short.as_str()),
             Cell::new(r.agent),
-            Cell::new(&r.baseline),
-            Cell::new(&r.post),
-            Cell::new(&r.peak),
-            Cell::new(&r.sustained),
-            Cell::new(&r.lasted),
-            classification_cell(r.classification, r.provisional, color),
-            Cell::new(list_or_dash(&r.reasons, "\n")),
-            Cell::new(list_or_dash(&r.flags, "\n")),
+            Cell::new(r.baseline.as_str()),
+            Cell::new(r.post.as_str()),
+            Cell::new(r.peak.as_str()),
+            Cell::new(r.sustained.as_str()),
+            Cell::new(r.lasted.as_str()),
+            result_cell(r),
         ]);
     }
     table
 }
 
-/// A few short lines per block (at most 80 columns), for a terminal narrower than the table.
-fn block_cards(rows: &[BlockRow], color: bool) -> String {
+/// The classification (`(so far)` while the window is open), then `[reason]` and `{flag}`
+/// lines, coloured by the classification.
+fn result_cell(r: &BlockRow) -> Cell {
+    let mut text = r.classification.as_str().to_string();
+    if r.provisional {
+        text.push_str("\n(so far)");
+    }
+    for reason in &r.reasons {
+        text.push_str(&format!("\n[{reason}]"));
+    }
+    for flag in &r.flags {
+        text.push_str(&format!("\n{{{flag}}}"));
+    }
+    Cell::new(text).fg(match r.classification {
+        Classification::Positive => Color::Green,
+        Classification::Negative => Color::Red,
+        Classification::Inconclusive => Color::Yellow,
+    })
+}
+
+/// `table` rendered to fit `width` when it can be without breaking a word or dropping the
+/// padding, else `None` (the caller shows a few lines per row instead).
+pub(super) fn fitted(table: &Table, width: Option<usize>, color: bool) -> Option<String> {
+    let text = table.render_styled(width, color);
+    let Some(width) = width else {
+        return Some(text);
+    };
+    let plain = if color {
+        table.render(Some(width))
+    } else {
+        text.clone()
+    };
+    let padded = plain.lines().nth(1).is_some_and(|l| l.starts_with("│ "));
+    let fits = plain.lines().all(|l| l.width() <= width);
+    let whole = |t: &str| -> std::collections::HashSet<String> {
+        t.split(|c: char| c.is_whitespace() || "│┆".contains(c))
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    // Every word of the fitted table is a word of the unfitted one, or of a short time.
+    let wide = whole(&table.render(None));
+    let rule = |w: &str| w.chars().all(|c| "─┬┐┌╞═╪╡└┴┘".contains(c));
+    let month_day = |w: &str| w.len() == 5 && w.as_bytes().get(2) == Some(&b'-');
+    let broken = whole(&plain)
+        .iter()
+        .any(|w| !(wide.contains(w) || rule(w) || month_day(w)));
+    (padded && fits && !broken).then_some(text)
+}
+
+/// `text` wrapped to `width` columns (whole words) with `indent` before each line, each line
+/// ending in `\n`.
+pub(super) fn wrapped(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    for line in wrap(text, width, indent) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// One line of a card (`label value  label value`): as it is when it fits `width` after
+/// `indent`, else each `label value` on a line of its own, wrapped at spaces when still too wide.
+pub(super) fn card_line(line: &str, width: usize, indent: &str) -> String {
+    if indent.width() + line.width() <= width {
+        return format!("{indent}{line}\n");
+    }
+    line.split("  ")
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| wrapped(part, width, indent))
+        .collect()
+}
+
+/// A few short lines per block (wrapped to `width`), for a terminal narrower than the table.
+fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
     let mut out = String::new();
     for r in rows {
         let result = match (color, r.classification) {
@@ -139,31 +212,44 @@ fn block_cards(rows: &[BlockRow], color: bool) -> String {
             (true, Classification::Inconclusive) => "\x1b[33mINCONCLUSIVE\x1b[0m".into(),
         };
         let so_far = if r.provisional { " (so far)" } else { "" };
-        out.push_str(&format!(
-            "{}  {}  {}  {result}{so_far}\n",
-            r.id, r.agent, r.at
-        ));
-        out.push_str(&format!("    baseline {}\n", r.baseline));
-        out.push_str(&format!(
-            "    post readings {}  peak relief {}\n",
-            r.post, r.peak
-        ));
-        out.push_str(&format!(
-            "    sustained {}  relief lasted {}\n",
-            r.sustained, r.lasted
-        ));
-        let codes = format!(
-            "reasons {}  flags {}",
-            list_or_dash(&r.reasons, ", "),
-            list_or_dash(&r.flags, ", ")
+        let full = format!("{}  {}  {}  {result}{so_far}", r.id, r.agent, r.at);
+        let plain = format!(
+            "{}  {}  {}  {}{so_far}",
+            r.id,
+            r.agent,
+            r.at,
+            r.classification.as_str().to_uppercase()
         );
-        if unicode_width::UnicodeWidthStr::width(codes.as_str()) + 4 <= 80 {
-            out.push_str(&format!("    {codes}\n"));
+        if plain.width() <= width {
+            out.push_str(&full);
+            out.push('\n');
         } else {
-            for line in wrap(&codes, 80, "    ") {
-                out.push_str(&line);
+            let short = format!("{}  {}  {}  {result}{so_far}", r.id, r.agent, r.at_short);
+            let plain = format!(
+                "{}  {}  {}  {}{so_far}",
+                r.id,
+                r.agent,
+                r.at_short,
+                r.classification.as_str().to_uppercase()
+            );
+            if plain.width() <= width {
+                out.push_str(&short);
                 out.push('\n');
+            } else {
+                out.push_str(&wrapped(&short, width, ""));
             }
+        }
+        for line in [
+            format!("baseline {}", r.baseline),
+            format!("post readings {}  peak relief {}", r.post, r.peak),
+            format!("sustained {}  relief lasted {}", r.sustained, r.lasted),
+            format!(
+                "reasons {}  flags {}",
+                list_or_dash(&r.reasons, ", "),
+                list_or_dash(&r.flags, ", ")
+            ),
+        ] {
+            out.push_str(&card_line(&line, width, "    "));
         }
     }
     out
@@ -171,13 +257,14 @@ fn block_cards(rows: &[BlockRow], color: bool) -> String {
 
 /// The evaluation of the diary read from `file`, for a terminal or a text file: a table with
 /// one row per block, or, on a terminal too narrow for that table, a few lines per block.
+/// The width is `COLUMNS`, else the terminal's (see [`super::table::terminal_width`]).
 pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> String {
-    // comfy-table knows the terminal's width when the output is a terminal.
-    let terminal = super::new_table().width().map(usize::from);
-    evaluation_text(evaluation, file, color, terminal)
+    evaluation_text(evaluation, file, color, super::table::terminal_width())
 }
 
-/// [`evaluation_table`] for a terminal of `width` columns (`None`: not a terminal).
+/// [`evaluation_table`] for a terminal of `width` columns (`None`: not a terminal, no limit).
+/// Tables fit the width with whole words (short times where needed, empty columns left out)
+/// or turn into a few lines per block; prose is wrapped to at most 80 columns.
 pub fn evaluation_text(
     evaluation: &Evaluation,
     file: &str,
@@ -185,26 +272,22 @@ pub fn evaluation_text(
     width: Option<usize>,
 ) -> String {
     let rows = rows(evaluation);
-    let mut natural = block_table(&rows, false);
-    natural.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    let natural_width = natural
-        .lines()
-        .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
-        .max()
-        .unwrap_or(0);
-    let blocks = match width {
-        _ if rows.is_empty() && evaluation.ablations.is_empty() => {
-            "No diagnostic block at or before the evaluation time.\n".into()
+    let prose = width.map_or(PROSE_WIDTH, |w| w.clamp(1, PROSE_WIDTH));
+    let blocks = if rows.is_empty() && evaluation.ablations.is_empty() {
+        "No diagnostic block at or before the evaluation time.\n".into()
+    } else if rows.is_empty() {
+        String::new()
+    } else {
+        match fitted(&block_table(&rows), width, color) {
+            Some(table) => table,
+            None => block_cards(&rows, color, width.unwrap_or(PROSE_WIDTH).max(1)),
         }
-        _ if rows.is_empty() => String::new(),
-        Some(width) if natural_width > width => block_cards(&rows, color),
-        _ => block_table(&rows, color).to_string() + "\n",
     };
     let patient = evaluation
         .patient
         .as_deref()
         .map_or("no patient id".into(), one_line);
-    let mut out = format!("{} — {}\n", one_line(file), patient);
+    let mut out = wrapped(&format!("{} — {}", one_line(file), patient), prose, "");
     if let Some(as_of) = evaluation.as_of {
         out.push_str(&format!("as of {}\n", as_of.format("%Y-%m-%d %H:%M %:z")));
     }
@@ -214,37 +297,39 @@ pub fn evaluation_text(
         color,
         width,
     ));
-    let width = 80;
     let step = &evaluation.decision;
-    out.push_str(
-        &wrap(
-            &format!(
-                "Next step: {} ({}) [{}] — {}",
-                step.step.as_str(),
-                step.step.describe(),
-                step.reason.as_str(),
-                latest_summary(evaluation),
-            ),
-            width,
-            "",
-        )
-        .join("\n"),
-    );
-    out.push('\n');
-    for line in wrap(&one_line(&rationale(evaluation)), width, "  ") {
-        out.push_str(&line);
-        out.push('\n');
-    }
+    out.push_str(&wrapped(
+        &format!(
+            "Next step: {} ({}) [{}] — {}",
+            step.step.as_str(),
+            step.step.describe(),
+            step.reason.as_str(),
+            latest_summary(evaluation),
+        ),
+        prose,
+        "",
+    ));
+    out.push_str(&wrapped(&one_line(&rationale(evaluation)), prose, "  "));
     if !evaluation.by_protocol.is_empty() {
-        out.push_str("Under each protocol (its own parameters):\n");
+        out.push_str(&wrapped(
+            "Under each protocol (its own parameters):",
+            prose,
+            "",
+        ));
         for v in &evaluation.by_protocol {
-            out.push_str(&format!(
-                "  {:<6} {:<13} {} [{}]\n",
+            let line = format!(
+                "  {:<6} {:<13} {} [{}]",
                 v.name,
                 v.classification.map_or("–", |c| c.as_str()),
                 v.next_step.as_str(),
                 v.next_step_reason.as_str()
-            ));
+            );
+            if line.width() <= prose {
+                out.push_str(&line);
+                out.push('\n');
+            } else {
+                out.push_str(&wrapped(&line, prose, "  "));
+            }
         }
     }
     let p = &evaluation.protocol;
@@ -270,21 +355,16 @@ pub fn evaluation_text(
     if !notes.is_empty() {
         out.push_str("Reasons and flags:\n");
         for n in notes {
-            for line in wrap(&n, width, "  ") {
-                out.push_str(&line);
-                out.push('\n');
-            }
+            out.push_str(&wrapped(&n, prose, "  "));
         }
     }
-    for line in wrap(&protocol_line(p), width, "") {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    for line in wrap(&format!("source: {}", p.source), width, "  ") {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out.push_str(&format!("Formula: {FORMULA}, counts when ≥ T\n"));
+    out.push_str(&wrapped(&protocol_line(p), prose, ""));
+    out.push_str(&wrapped(&format!("source: {}", p.source), prose, "  "));
+    out.push_str(&wrapped(
+        &format!("Formula: {FORMULA}, counts when ≥ T"),
+        prose,
+        "",
+    ));
     out
 }
 
@@ -347,11 +427,59 @@ mod tests {
         assert!(narrow.contains("    reasons –  flags no-provocation\n"));
         assert!(!narrow.contains('┆'));
         let wide = evaluation_text(&e, "d.json", false, Some(200));
-        assert!(wide.contains("┆ positive ┆"), "{wide}");
+        assert!(wide.contains("┆ result           │"), "{wide}");
+        assert!(wide.contains("┆ {flags}          │"), "{wide}");
+        assert!(wide.contains("┆ positive         │"), "{wide}");
+        assert!(wide.contains("┆ {no-provocation} │"), "{wide}");
+        assert!(!wide.contains("[reasons]"), "no block has reasons: {wide}");
         assert_eq!(wide, evaluation_text(&e, "d.json", false, None));
         assert!(!wide.contains('\x1b'));
         let colored = evaluation_text(&e, "d.json", true, Some(80));
         assert!(colored.contains("\x1b[32mPOSITIVE\x1b[0m"));
+    }
+
+    #[test]
+    fn every_width_fits_with_whole_words_and_keeps_the_provisional_marker() {
+        // Window still open: evaluated 2 h after the block.
+        let d = diary(
+            vec![block("b1", 0, Anesthetic::Lidocaine)],
+            &positive_scores(0)[..4],
+        );
+        let e = crate::evaluation::evaluate_at(
+            &d,
+            &crate::evaluation::Protocol::named("asra").unwrap(),
+            chrono::DateTime::parse_from_rfc3339("2026-11-20T11:30:00-07:00").ok(),
+            true,
+        )
+        .unwrap();
+        let wide = evaluation_text(&e, "d.json", false, None);
+        assert!(
+            wide.contains("(so far)") && wide.contains("[window-open]"),
+            "{wide}"
+        );
+        for width in [30, 50, 80, 100, 120, 160] {
+            let text = evaluation_text(&e, "d.json", false, Some(width));
+            for line in text.lines() {
+                assert!(line.width() <= width, "{width}: {line}\n{text}");
+            }
+            assert!(text.contains("window-open"), "{width}: {text}");
+            assert!(text.contains("so far"), "{width}: {text}");
+            // Every word is one of the unlimited output (or a short time).
+            let words = |t: &str| -> Vec<String> {
+                t.split(|c: char| c.is_whitespace() || "│┆".contains(c))
+                    .filter(|w| !w.is_empty() && !w.chars().all(|c| "─┬┐┌╞═╪╡└┴┘".contains(c)))
+                    .map(String::from)
+                    .collect()
+            };
+            let whole = words(&wide);
+            let cards = words(&evaluation_text(&e, "d.json", false, Some(30)));
+            for w in words(&text) {
+                assert!(
+                    whole.contains(&w) || cards.contains(&w) || w.len() == 5,
+                    "{width}: `{w}` broken:\n{text}"
+                );
+            }
+        }
     }
 
     #[test]
