@@ -1,6 +1,6 @@
 //! `export` (json, csv, fhir) and `import` through the real binary (SPEC §5).
 
-mod exchange_support;
+use crate::exchange_support;
 
 use exchange_support::{DIARY, Env, digest};
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! `amend` and `retract` through the real binary (SPEC §1, §2).
 
-mod exchange_support;
+use crate::exchange_support;
 
 use exchange_support::{DIARY, Env, NOW};
 use serde_json::{Value, json};

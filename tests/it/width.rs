@@ -4,7 +4,7 @@
 //!
 //! `UPDATE_SNAPSHOTS=1 cargo test --test width` rewrites the snapshots; review the diff.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Env, stderr_of};
 use std::collections::HashSet;

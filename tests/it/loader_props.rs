@@ -3,7 +3,7 @@
 //!   fields, unknown fields holding nested JSON) load, and load → save → load is unchanged;
 //! - arbitrary bytes, JSON-like token soup and mutated valid diaries never panic, and whatever
 //!   is accepted also survives a save → load round trip.
-mod common;
+use crate::common;
 
 use paindiary::diary::{Diary, LoadError, parse_diary, to_bytes};
 use proptest::collection::{btree_map, vec};

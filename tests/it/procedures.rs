@@ -1,8 +1,8 @@
 //! Recording and correcting blocks and RFAs through the real binary (SPEC §1, §2, §4):
 //! `rfa`, what `block`/`rfa` print, `amend` and `retract` of procedures.
 
-mod common;
-mod exchange_support;
+use crate::common;
+use crate::exchange_support;
 
 use exchange_support::{DIARY, Env, digest};
 use serde_json::{Value, json};
