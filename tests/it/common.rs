@@ -1,33 +1,100 @@
-//! Shared helpers for the integration tests: a temporary folder with a fixed clock, time zone
-//! and environment, and commands that run the real `paindiary` binary in it.
-#![allow(dead_code)] // each test file uses a different part of this module
+//! The test harness of the integration tests: the real `paindiary` binary in a clean
+//! environment (fixed clock and zone, nothing inherited that changes its output), temporary
+//! folders holding a diary, and the one SHA-256 helper.
+#![allow(dead_code)] // each test module uses a different part of this module
 
 use assert_cmd::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// The injected clock of every test (a Friday in November: Denver is on MST, -07:00).
+/// The clock of the record, list and storage tests: a Friday in November, noon in Denver on
+/// MST (-07:00); [`SMALL_DIARY`]'s block and readings are that morning.
 pub const NOW: &str = "2026-11-20T12:00:00-07:00";
-/// The local time zone of every test.
+/// The clock of the evaluation, exchange, correction and example-diary tests: six days after
+/// the fixtures' blocks of 2026-11-20, so every observation window has closed. A second clock
+/// because the example snapshots and the exchange fixtures were written against it.
+pub const NOW_LATER: &str = "2026-11-26T12:00:00Z";
+/// The clock of tests/it/present.rs: the day after the block its diaries log (`chart` and
+/// `report` show "today" and the window as of then).
+pub const NOW_NEXT_DAY: &str = "2026-11-21T12:00:00Z";
+/// The local time zone of the record tests (with a DST change and a -07:00 offset).
 pub const TZ: &str = "America/Denver";
+/// The zone of the exchange, correction, example and presentation tests: their expected
+/// output is written in UTC.
+pub const UTC: &str = "UTC";
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_paindiary");
+/// How long one run of the binary may take before the test fails instead of hanging.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// A temporary folder holding a diary, with a controlled environment.
+/// The one place that sets up the environment of the binary under test: the clock `now`, the
+/// zone `tz`, `HOME` = `home`, and nothing inherited that changes its output (no
+/// `PAINDIARY_FILE`, `NO_COLOR`, `CLICOLOR_FORCE`, `XDG_DATA_HOME`, `COLUMNS`). `program` is
+/// the binary itself or a wrapper that runs it (`script` for a pseudo-terminal).
+pub fn clean_std(
+    program: impl AsRef<OsStr>,
+    cwd: &Path,
+    home: &Path,
+    now: &str,
+    tz: &str,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.current_dir(cwd)
+        .env("PAINDIARY_NOW", now)
+        .env("TZ", tz)
+        .env("HOME", home)
+        .env_remove("PAINDIARY_FILE")
+        .env_remove("NO_COLOR")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+/// The binary under test in a clean environment (see [`clean_std`]), run in `cwd`, with a
+/// time limit.
+pub fn clean(cwd: &Path, home: &Path, now: &str, tz: &str) -> Command {
+    let mut cmd = Command::from_std(clean_std(BIN, cwd, home, now, tz));
+    cmd.timeout(TIMEOUT);
+    cmd
+}
+
+/// The repository root: the example diaries' paths are relative to it.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `HOME` for runs outside an [`Env`]: cargo's scratch folder for integration tests.
+pub fn scratch_home() -> &'static Path {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+}
+
+/// The binary under test in a clean environment, run in the repository root (for the
+/// example diaries, which it only reads).
+pub fn in_repo(now: &str, tz: &str) -> Command {
+    clean(repo(), scratch_home(), now, tz)
+}
+
+/// A temporary folder holding a diary (`<tmp>/diary.json`, not created until written) and a
+/// `HOME` (`<tmp>/home`), with the clock and zone its commands run with.
 pub struct Env {
     pub dir: TempDir,
     pub now: String,
+    pub tz: &'static str,
 }
 
 impl Env {
+    /// The record tests' clock and zone: [`NOW`] in [`TZ`].
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("home")).expect("home dir");
         Env {
             dir,
             now: NOW.to_string(),
+            tz: TZ,
         }
     }
 
@@ -36,6 +103,19 @@ impl Env {
         let mut env = Env::new();
         env.now = now.to_string();
         env
+    }
+
+    /// The exchange and correction tests' clock and zone: [`NOW_LATER`] in [`UTC`].
+    pub fn utc() -> Env {
+        let mut env = Env::at(NOW_LATER);
+        env.tz = UTC;
+        env
+    }
+
+    /// This folder with `diary.json` holding `text`.
+    pub fn with_diary(self, text: &str) -> Env {
+        self.write_diary(text);
+        self
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -52,45 +132,28 @@ impl Env {
         self.path("diary.json")
     }
 
-    /// The binary with a clean environment (no `PAINDIARY_FILE`, `NO_COLOR`, `XDG_DATA_HOME`,
-    /// `COLUMNS`),
-    /// the fixed clock and zone, `HOME` inside the temp folder, run in the temp folder.
+    /// The binary in a clean environment (see [`clean_std`]) with this folder's clock, zone
+    /// and `HOME`, run in the folder.
     pub fn bare(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env("PAINDIARY_NOW", &self.now)
-            .env("TZ", TZ)
-            .env("HOME", self.home())
-            .env_remove("PAINDIARY_FILE")
-            .env_remove("NO_COLOR")
-            .env_remove("XDG_DATA_HOME")
-            .env_remove("CLICOLOR_FORCE")
-            .env_remove("COLUMNS")
-            .timeout(std::time::Duration::from_secs(60));
-        cmd
+        clean(self.dir.path(), &self.home(), &self.now, self.tz)
     }
 
     /// `paindiary --file <tmp>/diary.json ARGS…`
     pub fn pd(&self, args: &[&str]) -> Command {
+        self.pd_on(&self.diary(), args)
+    }
+
+    /// `paindiary --file DIARY ARGS…` in this folder's environment.
+    pub fn pd_on(&self, diary: &Path, args: &[&str]) -> Command {
         let mut cmd = self.bare();
-        cmd.arg("--file").arg(self.diary()).args(args);
+        cmd.arg("--file").arg(diary).args(args);
         cmd
     }
 
     /// A `std::process::Command` with the same environment (for spawning and killing).
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env("PAINDIARY_NOW", &self.now)
-            .env("TZ", TZ)
-            .env("HOME", self.home())
-            .env_remove("PAINDIARY_FILE")
-            .env_remove("NO_COLOR")
-            .env_remove("XDG_DATA_HOME")
-            .env_remove("COLUMNS")
-            .arg("--file")
-            .arg(self.diary())
-            .args(args);
+        let mut cmd = clean_std(BIN, self.dir.path(), &self.home(), &self.now, self.tz);
+        cmd.arg("--file").arg(self.diary()).args(args);
         cmd
     }
 
@@ -115,6 +178,57 @@ impl Env {
         let out = self.pd(args).assert().success().get_output().clone();
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
+
+    /// Write `bytes` into `<tmp>/NAME`; returns the path.
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).expect("write file");
+        path
+    }
+
+    /// Run `pd ARGS`; (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        self.run_on(&self.diary(), args)
+    }
+
+    /// Run `pd_on DIARY ARGS`; (exit code, stdout, stderr).
+    pub fn run_on(&self, diary: &Path, args: &[&str]) -> (i32, String, String) {
+        let out = self.pd_on(diary, args).output().expect("run paindiary");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        )
+    }
+
+    /// Run, expect failure with `code`: one `error: ` line on stderr holding every one of
+    /// `needles`, nothing on stdout, and the diary byte for byte as before (or still absent).
+    /// Returns the message.
+    pub fn fails(&self, args: &[&str], code: i32, needles: &[&str]) -> String {
+        let before = sha256(&self.diary());
+        let (got, out, err) = self.run(args);
+        assert_eq!(got, code, "{args:?}: stderr: {err}");
+        assert_eq!(out, "", "{args:?}: nothing on stdout");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        if !err.contains("For more information, try '--help'") {
+            // Ours: one sentence on one line (clap's own usage errors add a hint line).
+            assert_eq!(
+                err.trim_end().lines().count(),
+                1,
+                "{args:?}: one line: {err}"
+            );
+        }
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: {needle:?} not in {err}");
+        }
+        assert_eq!(sha256(&self.diary()), before, "{args:?}: the diary changed");
+        err
+    }
+
+    /// The diary's text.
+    pub fn read(&self) -> String {
+        std::fs::read_to_string(self.diary()).expect("read diary")
+    }
 }
 
 pub fn read_json(path: &Path) -> Value {
@@ -122,13 +236,18 @@ pub fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&bytes).expect("valid JSON")
 }
 
-/// SHA-256 of a file's bytes, as hex.
-pub fn sha256(path: &Path) -> String {
-    let bytes = std::fs::read(path).expect("read file to hash");
-    Sha256::digest(&bytes)
+/// SHA-256 of bytes, as hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// SHA-256 of a file's bytes, as hex, or `None` when it cannot be read (absent): comparing
+/// before and after a failed command shows it left the file byte for byte as it was.
+pub fn sha256(path: &Path) -> Option<String> {
+    std::fs::read(path).ok().map(|bytes| sha256_hex(&bytes))
 }
 
 /// The permission bits of a file.

@@ -869,12 +869,11 @@ fn corpus() -> Vec<(String, String)> {
 }
 
 fn load_result(text: &str) -> String {
-    use sha2::{Digest, Sha256};
     match parse_diary(text.as_bytes()) {
         Ok(d) => {
             let bytes = to_bytes(&d).unwrap();
-            let hash = Sha256::digest(&bytes);
-            let hex: String = hash.iter().take(10).map(|b| format!("{b:02x}")).collect();
+            // The first 10 bytes of the SHA-256.
+            let hex = &common::sha256_hex(&bytes)[..20];
             format!("ok {}p {}e {hex}", d.procedures.len(), d.entries.len())
         }
         Err(e) => format!("err {e}"),
