@@ -12,21 +12,21 @@ use tempfile::TempDir;
 
 /// The clock of the record, list and storage tests: a Friday in November, noon in Denver on
 /// MST (-07:00); [`SMALL_DIARY`]'s block and readings are that morning.
-pub const NOW: &str = "2026-11-20T12:00:00-07:00";
+pub(crate) const NOW: &str = "2026-11-20T12:00:00-07:00";
 /// The clock of the evaluation, exchange, correction and example-diary tests: six days after
 /// the fixtures' blocks of 2026-11-20, so every observation window has closed. A second clock
 /// because the example snapshots and the exchange fixtures were written against it.
-pub const NOW_LATER: &str = "2026-11-26T12:00:00Z";
+pub(crate) const NOW_LATER: &str = "2026-11-26T12:00:00Z";
 /// The clock of tests/it/present.rs: the day after the block its diaries log (`chart` and
 /// `report` show "today" and the window as of then).
-pub const NOW_NEXT_DAY: &str = "2026-11-21T12:00:00Z";
+pub(crate) const NOW_NEXT_DAY: &str = "2026-11-21T12:00:00Z";
 /// The local time zone of the record tests (with a DST change and a -07:00 offset).
-pub const TZ: &str = "America/Denver";
+pub(crate) const TZ: &str = "America/Denver";
 /// The zone of the exchange, correction, example and presentation tests: their expected
 /// output is written in UTC.
-pub const UTC: &str = "UTC";
+pub(crate) const UTC: &str = "UTC";
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_paindiary");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_paindiary");
 /// How long one run of the binary may take before the test fails instead of hanging.
 const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -34,7 +34,7 @@ const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 /// zone `tz`, `HOME` = `home`, and nothing inherited that changes its output (no
 /// `PAINDIARY_FILE`, `NO_COLOR`, `CLICOLOR_FORCE`, `XDG_DATA_HOME`, `COLUMNS`). `program` is
 /// the binary itself or a wrapper that runs it (`script` for a pseudo-terminal).
-pub fn clean_std(
+pub(crate) fn clean_std(
     program: impl AsRef<OsStr>,
     cwd: &Path,
     home: &Path,
@@ -56,31 +56,31 @@ pub fn clean_std(
 
 /// The binary under test in a clean environment (see [`clean_std`]), run in `cwd`, with a
 /// time limit.
-pub fn clean(cwd: &Path, home: &Path, now: &str, tz: &str) -> Command {
+pub(crate) fn clean(cwd: &Path, home: &Path, now: &str, tz: &str) -> Command {
     let mut cmd = Command::from_std(clean_std(BIN, cwd, home, now, tz));
     cmd.timeout(TIMEOUT);
     cmd
 }
 
 /// The repository root: the example diaries' paths are relative to it.
-pub fn repo() -> &'static Path {
+pub(crate) fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A `HOME` for runs outside an [`Env`]: cargo's scratch folder for integration tests.
-pub fn scratch_home() -> &'static Path {
+pub(crate) fn scratch_home() -> &'static Path {
     Path::new(env!("CARGO_TARGET_TMPDIR"))
 }
 
 /// The binary under test in a clean environment, run in the repository root (for the
 /// example diaries, which it only reads).
-pub fn in_repo(now: &str, tz: &str) -> Command {
+pub(crate) fn in_repo(now: &str, tz: &str) -> Command {
     clean(repo(), scratch_home(), now, tz)
 }
 
 /// A temporary folder holding a diary (`<tmp>/diary.json`, not created until written) and a
 /// `HOME` (`<tmp>/home`), with the clock and zone its commands run with.
-pub struct Env {
+pub(crate) struct Env {
     pub dir: TempDir,
     pub now: String,
     pub tz: &'static str,
@@ -88,7 +88,7 @@ pub struct Env {
 
 impl Env {
     /// The record tests' clock and zone: [`NOW`] in [`TZ`].
-    pub fn new() -> Env {
+    pub(crate) fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("home")).expect("home dir");
         Env {
@@ -99,74 +99,74 @@ impl Env {
     }
 
     /// The same with another injected clock.
-    pub fn at(now: &str) -> Env {
+    pub(crate) fn at(now: &str) -> Env {
         let mut env = Env::new();
         env.now = now.to_string();
         env
     }
 
     /// The exchange and correction tests' clock and zone: [`NOW_LATER`] in [`UTC`].
-    pub fn utc() -> Env {
+    pub(crate) fn utc() -> Env {
         let mut env = Env::at(NOW_LATER);
         env.tz = UTC;
         env
     }
 
     /// This folder with `diary.json` holding `text`.
-    pub fn with_diary(self, text: &str) -> Env {
+    pub(crate) fn with_diary(self, text: &str) -> Env {
         self.write_diary(text);
         self
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// `$HOME` of the commands: `<tmp>/home`.
-    pub fn home(&self) -> PathBuf {
+    pub(crate) fn home(&self) -> PathBuf {
         self.path("home")
     }
 
     /// The diary the `pd` commands use: `<tmp>/diary.json`.
-    pub fn diary(&self) -> PathBuf {
+    pub(crate) fn diary(&self) -> PathBuf {
         self.path("diary.json")
     }
 
     /// The binary in a clean environment (see [`clean_std`]) with this folder's clock, zone
     /// and `HOME`, run in the folder.
-    pub fn bare(&self) -> Command {
+    pub(crate) fn bare(&self) -> Command {
         clean(self.dir.path(), &self.home(), &self.now, self.tz)
     }
 
     /// `paindiary --file <tmp>/diary.json ARGS…`
-    pub fn pd(&self, args: &[&str]) -> Command {
+    pub(crate) fn pd(&self, args: &[&str]) -> Command {
         self.pd_on(&self.diary(), args)
     }
 
     /// `paindiary --file DIARY ARGS…` in this folder's environment.
-    pub fn pd_on(&self, diary: &Path, args: &[&str]) -> Command {
+    pub(crate) fn pd_on(&self, diary: &Path, args: &[&str]) -> Command {
         let mut cmd = self.bare();
         cmd.arg("--file").arg(diary).args(args);
         cmd
     }
 
     /// A `std::process::Command` with the same environment (for spawning and killing).
-    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+    pub(crate) fn std_cmd(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = clean_std(BIN, self.dir.path(), &self.home(), &self.now, self.tz);
         cmd.arg("--file").arg(self.diary()).args(args);
         cmd
     }
 
-    pub fn write_diary(&self, text: &str) {
+    pub(crate) fn write_diary(&self, text: &str) {
         std::fs::write(self.diary(), text).expect("write diary");
     }
 
-    pub fn diary_json(&self) -> Value {
+    pub(crate) fn diary_json(&self) -> Value {
         read_json(&self.diary())
     }
 
     /// The diary's entries as JSON objects.
-    pub fn entries(&self) -> Vec<Value> {
+    pub(crate) fn entries(&self) -> Vec<Value> {
         self.diary_json()["entries"]
             .as_array()
             .expect("entries array")
@@ -174,25 +174,25 @@ impl Env {
     }
 
     /// Run `log`/`block`… expecting success; returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.pd(args).assert().success().get_output().clone();
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
     /// Write `bytes` into `<tmp>/NAME`; returns the path.
-    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, bytes).expect("write file");
         path
     }
 
     /// Run `pd ARGS`; (exit code, stdout, stderr).
-    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub(crate) fn run(&self, args: &[&str]) -> (i32, String, String) {
         self.run_on(&self.diary(), args)
     }
 
     /// Run `pd_on DIARY ARGS`; (exit code, stdout, stderr).
-    pub fn run_on(&self, diary: &Path, args: &[&str]) -> (i32, String, String) {
+    pub(crate) fn run_on(&self, diary: &Path, args: &[&str]) -> (i32, String, String) {
         let out = self.pd_on(diary, args).output().expect("run paindiary");
         (
             out.status.code().unwrap_or(-1),
@@ -204,7 +204,7 @@ impl Env {
     /// Run, expect failure with `code`: one `error: ` line on stderr holding every one of
     /// `needles`, nothing on stdout, and the diary byte for byte as before (or still absent).
     /// Returns the message.
-    pub fn fails(&self, args: &[&str], code: i32, needles: &[&str]) -> String {
+    pub(crate) fn fails(&self, args: &[&str], code: i32, needles: &[&str]) -> String {
         let before = sha256(&self.diary());
         let (got, out, err) = self.run(args);
         assert_eq!(got, code, "{args:?}: stderr: {err}");
@@ -226,18 +226,18 @@ impl Env {
     }
 
     /// The diary's text.
-    pub fn read(&self) -> String {
+    pub(crate) fn read(&self) -> String {
         std::fs::read_to_string(self.diary()).expect("read diary")
     }
 }
 
-pub fn read_json(path: &Path) -> Value {
+pub(crate) fn read_json(path: &Path) -> Value {
     let bytes = std::fs::read(path).expect("read json file");
     serde_json::from_slice(&bytes).expect("valid JSON")
 }
 
 /// SHA-256 of bytes, as hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -246,12 +246,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// SHA-256 of a file's bytes, as hex, or `None` when it cannot be read (absent): comparing
 /// before and after a failed command shows it left the file byte for byte as it was.
-pub fn sha256(path: &Path) -> Option<String> {
+pub(crate) fn sha256(path: &Path) -> Option<String> {
     std::fs::read(path).ok().map(|bytes| sha256_hex(&bytes))
 }
 
 /// The permission bits of a file.
-pub fn mode(path: &Path) -> u32 {
+pub(crate) fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path)
         .expect("metadata")
@@ -261,7 +261,7 @@ pub fn mode(path: &Path) -> u32 {
 }
 
 /// A small valid diary: one block at 09:30 with a baseline of 7 before it.
-pub const SMALL_DIARY: &str = r#"{
+pub(crate) const SMALL_DIARY: &str = r#"{
   "format": "paindiary",
   "version": 1,
   "patient": {"id": "PT-0042"},
@@ -280,7 +280,7 @@ pub const SMALL_DIARY: &str = r#"{
 "#;
 
 /// The temporary files a write of `diary.json` may leave behind after a crash.
-pub fn leftover_temps(dir: &Path, diary_name: &str) -> Vec<PathBuf> {
+pub(crate) fn leftover_temps(dir: &Path, diary_name: &str) -> Vec<PathBuf> {
     let prefix = format!(".{diary_name}.tmp-");
     std::fs::read_dir(dir)
         .expect("read dir")
@@ -291,6 +291,6 @@ pub fn leftover_temps(dir: &Path, diary_name: &str) -> Vec<PathBuf> {
 }
 
 /// Stderr of a finished command as text.
-pub fn stderr_of(out: &std::process::Output) -> String {
+pub(crate) fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

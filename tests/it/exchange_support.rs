@@ -3,7 +3,7 @@
 
 /// A diary with every kind of text CSV has to quote, decimals, an unknown field, a history and
 /// a retracted entry. b1 has a baseline (e1) and readings in its window (e2, e3, e4).
-pub const DIARY: &str = r#"{
+pub(crate) const DIARY: &str = r#"{
   "format": "paindiary",
   "version": 1,
   "patient": {"id": "PT-0042", "mrn": "X1"},
