@@ -520,75 +520,21 @@ fn fhir_of_a_diary_without_blocks_has_no_part_of() {
 }
 
 mod round_trip_property {
-    //! Random valid diaries through the binary: export csv → import into a new diary → export
-    //! csv gives the same bytes. (The library test in src/exchange/csv/tests.rs runs many more
-    //! cases without starting processes.)
+    //! Random valid diaries (the shared generator, with text CSV has to quote) through the
+    //! binary: export csv → import into a new diary → export csv gives the same bytes. (The
+    //! library test in src/exchange/csv/tests.rs runs many more cases without starting
+    //! processes.)
     use super::*;
+    use crate::diary_gen::{csv_text, valid_diary};
     use proptest::prelude::*;
-    use serde_json::json;
-
-    fn text() -> impl Strategy<Value = Value> {
-        prop_oneof![
-            Just(Value::Null),
-            any::<String>().prop_map(Value::String),
-            "[a-z ,;\"\\n\\r]{0,10}".prop_map(Value::String),
-        ]
-    }
-
-    fn time() -> impl Strategy<Value = String> {
-        (0i64..100_000, -12i32..=14, any::<bool>()).prop_map(|(minutes, hours, z)| {
-            let base = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap();
-            let t = base + chrono::Duration::minutes(minutes);
-            if z && hours == 0 {
-                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            } else {
-                let offset = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
-                t.with_timezone(&offset)
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-            }
-        })
-    }
-
-    fn entry() -> impl Strategy<Value = Value> {
-        (
-            time(),
-            prop_oneof![(0u8..=10).prop_map(f64::from), 0.0f64..=10.0],
-            text(),
-            prop::option::of(0.0f64..=100.0),
-            text(),
-            prop::option::of((time(), text())),
-        )
-            .prop_map(|(at, score, note, relief, activity, retracted)| {
-                json!({"at": at, "score": score, "note": note, "relief": relief,
-                       "activity": activity,
-                       "retracted": retracted.map(|(at, reason)| json!({"at": at, "reason": reason}))})
-            })
-    }
-
-    fn procedure() -> impl Strategy<Value = Value> {
-        (
-            time(),
-            text(),
-            prop::collection::vec("[A-Z0-9-]{1,5}", 0..3),
-            any::<bool>(),
-        )
-            .prop_map(|(at, note, levels, steroid)| {
-                json!({"at": at, "anesthetic": "bupivacaine", "note": note, "levels": levels,
-                       "steroid": steroid, "region": "cervical"})
-            })
-    }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(12))]
+        #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn random_diaries_survive_export_import_export(
-            procedures in prop::collection::vec(procedure(), 0..3),
-            entries in prop::collection::vec(entry(), 0..8),
-        ) {
-            let diary = json!({"format": "paindiary", "version": 1,
-                               "procedures": procedures, "entries": entries});
-            let env = Env::utc().with_diary(&diary.to_string());
-            let csv = env.ok(&["export", "--format", "csv"]);
+        fn random_diaries_survive_export_import_export(generated in valid_diary(csv_text())) {
+            let env = Env::utc().with_diary(&generated.text);
+            let (code, csv, err) = env.run(&["export", "--format", "csv"]);
+            prop_assert_eq!(code, 0, "{}", err);
             let file = env.write("out.csv", &csv);
             let new = env.path("new.json");
             let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);

@@ -5,6 +5,7 @@ mod ablation_props;
 mod cli;
 mod common;
 mod correct;
+mod diary_gen;
 mod differential;
 mod errors;
 mod evaluate_v2;
