@@ -76,7 +76,7 @@ fn resolved(path: &Path) -> Option<PathBuf> {
 }
 
 /// Refuse (exit 2) an `--output` that is the diary itself or its backup or lock file.
-pub(super) fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()> {
+fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()> {
     let Some(out) = resolved(output) else {
         return Ok(());
     };

@@ -39,7 +39,7 @@ pub(super) fn written(result: Result<(), storage::StorageError>) -> Result<()> {
 }
 
 /// A new, empty diary with a fresh random `uid` (SPEC §1: it names the diary in FHIR).
-pub(super) fn new_diary(patient: Option<String>) -> Diary {
+fn new_diary(patient: Option<String>) -> Diary {
     let mut diary = Diary::new(patient);
     diary.uid = Some(uuid::Uuid::new_v4().to_string());
     diary
@@ -232,7 +232,7 @@ fn record_procedure(ctx: &Context, mut procedure: Procedure) -> Result<()> {
 }
 
 /// What a procedure is, in one line for people: local time, kind, region, levels, side, agent.
-pub(super) fn describe_procedure(p: &Procedure) -> String {
+fn describe_procedure(p: &Procedure) -> String {
     let local = p.at.time().with_timezone(&Local);
     let mut parts = vec![
         format!("{} (local time)", local.format("%Y-%m-%d %H:%M %:z")),

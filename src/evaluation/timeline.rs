@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Nanoseconds in a minute.
-pub(super) const MINUTE_NS: i128 = 60_000_000_000;
+const MINUTE_NS: i128 = 60_000_000_000;
 
 /// Live procedures and entries in time order (equal instants keep file order).
 pub(super) struct Timeline<'a> {
