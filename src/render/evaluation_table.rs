@@ -178,7 +178,7 @@ pub fn evaluation_table(evaluation: &Evaluation, file: &str, color: bool) -> Str
 }
 
 /// [`evaluation_table`] for a terminal of `width` columns (`None`: not a terminal).
-pub fn evaluation_text(
+fn evaluation_text(
     evaluation: &Evaluation,
     file: &str,
     color: bool,
