@@ -29,7 +29,7 @@ The diary is --file, else $PAINDIARY_FILE, else $XDG_DATA_HOME/paindiary/diary.j
 (~/.local/share/paindiary/diary.json).
 Exit codes: 0 success, 1 the diary or the system is wrong, 2 the command line is wrong."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The diary file [default: $PAINDIARY_FILE, else $XDG_DATA_HOME/paindiary/diary.json]
     // PAINDIARY_FILE is read in the commands, not by clap: an empty value counts as unset.
     #[arg(short, long, global = true, value_name = "PATH")]
@@ -44,14 +44,14 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create an empty diary (refuses to overwrite an existing file)
     #[command(after_help = "Examples:
   paindiary init
@@ -219,7 +219,7 @@ takes --at, --kind, --anesthetic, --region, --levels, --side, --steroid, --sedat
 /// The command line as parsed and documented: help wrapped to the terminal's width (`COLUMNS`,
 /// else the terminal, else 100 columns), but never narrower than the longest example line, so
 /// that examples are never wrapped; `man` takes the subcommands' names.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     let cmd = Cli::command();
     let longest_example = std::iter::once(&cmd)
         .chain(cmd.get_subcommands())
@@ -251,7 +251,7 @@ pub fn command() -> clap::Command {
 /// Parse the process's arguments with [`command`]. Plain styles: clap's own messages then carry
 /// no escape sequences, and every one left in them came from an argument (the caller shows
 /// them escaped).
-pub fn parse() -> Result<Cli, clap::Error> {
+pub(crate) fn parse() -> Result<Cli, clap::Error> {
     command()
         .styles(clap::builder::Styles::plain())
         .try_get_matches()
@@ -286,7 +286,7 @@ fn choice<T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static>(
 }
 
 #[derive(Debug, Args)]
-pub struct BlockArgs {
+pub(crate) struct BlockArgs {
     /// The local anaesthetic
     #[arg(long, value_parser = choice(Anesthetic::ALL, |a| a.as_str()))]
     pub anesthetic: Anesthetic,
@@ -317,7 +317,7 @@ pub struct BlockArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RfaArgs {
+pub(crate) struct RfaArgs {
     /// When the RFA was done [default: now]: RFC 3339, 'YYYY-MM-DD HH:MM', 'HH:MM' (today), 'now', '30m ago', '-30m', 'yesterday 15:00'; local time is $TZ's
     #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = past_time)]
     pub at: Option<DateTime<FixedOffset>>,
@@ -336,7 +336,7 @@ pub struct RfaArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct LogArgs {
+pub(crate) struct LogArgs {
     /// The pain score, 0 (none) to 10 (worst imaginable); decimals allowed
     #[arg(value_parser = score_in_range(10.0), allow_negative_numbers = true)]
     pub score: f64,
@@ -367,7 +367,7 @@ pub struct LogArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProtocolArgs {
+pub(crate) struct ProtocolArgs {
     /// The protocol (case is ignored; see `paindiary protocols`)
     #[arg(long, value_enum, ignore_case = true, default_value_t = ProtocolName::Asra, value_name = "P")]
     pub protocol: ProtocolName,
@@ -381,7 +381,7 @@ pub struct ProtocolArgs {
 
 /// The built-in protocols (SPEC §3.5), in the order of its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProtocolName {
+pub(crate) enum ProtocolName {
     /// ASRA: one block with at least 50 % relief (the default)
     Asra,
     /// Two blocks on the same target, each at least 50 %
@@ -395,7 +395,7 @@ pub enum ProtocolName {
 }
 
 impl ProtocolName {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProtocolName::Asra => "asra",
             ProtocolName::Dual => "dual",
@@ -425,7 +425,7 @@ fn parse_window(text: &str) -> Result<i64, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct EvaluateArgs {
+pub(crate) struct EvaluateArgs {
     /// Diary files (`-` reads standard input) [default: the --file diary]
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -440,7 +440,7 @@ pub struct EvaluateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct AmendArgs {
+pub(crate) struct AmendArgs {
     /// The id of the entry, block or RFA (e.g. e4, b2)
     pub id: String,
     /// The corrected score
@@ -485,27 +485,27 @@ pub struct AmendArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Table,
     Json,
     Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableOrJson {
+pub(crate) enum TableOrJson {
     Table,
     Json,
 }
 
 /// Paper sizes `report --paper` can set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Paper {
+pub(crate) enum Paper {
     A4,
     Letter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     Csv,
     Json,
     Fhir,

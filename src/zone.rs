@@ -9,7 +9,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Largest zone file read (real TZif files are a few KiB).
-pub const MAX_ZONE_FILE_BYTES: u64 = 256 * 1024;
+const MAX_ZONE_FILE_BYTES: u64 = 256 * 1024;
 
 /// A time zone with its rules (from the tz database or a POSIX rule).
 #[derive(Clone)]
@@ -46,7 +46,7 @@ impl Zone {
     }
 
     /// The zone from a TZif file's bytes.
-    pub fn from_tzif(name: &str, bytes: &[u8]) -> Result<Zone, String> {
+    fn from_tzif(name: &str, bytes: &[u8]) -> Result<Zone, String> {
         jiff::tz::TimeZone::tzif(name, bytes)
             .map(|tz| Zone {
                 tz,

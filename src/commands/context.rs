@@ -16,14 +16,14 @@ use std::time::Duration;
 /// A mistake on the command line: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct UsageError(pub String);
+pub(crate) struct UsageError(pub String);
 
-pub fn usage(message: impl Into<String>) -> anyhow::Error {
+pub(super) fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(message.into()))
 }
 
 /// The environment of one command.
-pub struct Context {
+pub(crate) struct Context {
     /// The diary path as the user gave it (or the default).
     pub diary: PathBuf,
     pub color: bool,
@@ -36,7 +36,7 @@ pub struct Context {
 impl Context {
     /// `needs_diary`: the command uses the `--file` diary (else an unresolvable default path
     /// is not an error, and `diary` is empty).
-    pub fn new(cli: &Cli, needs_diary: bool) -> Result<Context> {
+    pub(crate) fn new(cli: &Cli, needs_diary: bool) -> Result<Context> {
         Ok(Context {
             diary: match cli.file.clone().or_else(diary_from_env) {
                 Some(path) => path,
@@ -50,7 +50,7 @@ impl Context {
     }
 
     /// The diary path for messages.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.diary.display().to_string()
     }
 }
@@ -140,7 +140,7 @@ fn now() -> Result<DateTime<Zone>> {
 
 /// The clock for parsing `--at` on the command line. A bad `PAINDIARY_NOW` is reported by the
 /// command (exit 1); until then the system clock stands in.
-pub fn clock() -> DateTime<Zone> {
+pub(crate) fn clock() -> DateTime<Zone> {
     now().unwrap_or_else(|_| Utc::now().with_timezone(&local_zone()))
 }
 
@@ -156,11 +156,11 @@ fn read_clock(zone: &Zone) -> Result<DateTime<Zone>> {
 }
 
 /// How to start a diary, for a missing file.
-pub const START_HINT: &str =
+pub(super) const START_HINT: &str =
     "start a diary with `paindiary init` or `paindiary log SCORE`, or give one with --file";
 
 /// Read and validate a diary; errors name the file (and the JSON path and position).
-pub fn load(path: &Path) -> Result<Diary> {
+pub(super) fn load(path: &Path) -> Result<Diary> {
     let bytes = match storage::read_diary(path) {
         Ok(bytes) => bytes,
         Err(e) if e.is_not_found() => {
@@ -172,12 +172,12 @@ pub fn load(path: &Path) -> Result<Diary> {
 }
 
 /// Parse a diary read from `name`; the bytes are freed as soon as they are parsed.
-pub fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<Diary> {
+pub(super) fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<Diary> {
     parse_diary_owned(bytes).map_err(|e| anyhow!("{name}: {e}"))
 }
 
 /// Write to stdout; a closed pipe (`| head`) ends quietly.
-pub fn print(text: &str) -> Result<()> {
+pub(super) fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -186,7 +186,7 @@ pub fn print(text: &str) -> Result<()> {
 }
 
 /// `print` with a newline.
-pub fn println(text: &str) -> Result<()> {
+pub(super) fn println(text: &str) -> Result<()> {
     let mut s = String::with_capacity(text.len() + 1);
     s.push_str(text);
     s.push('\n');

@@ -24,7 +24,7 @@ fn refused(ctx: &Context, err: CorrectError) -> anyhow::Error {
 }
 
 /// `amend ID …`: replace the given fields; the old values go to the record's history.
-pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
+pub(super) fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
     let at = match args.at.as_deref() {
         Some(text) => Some(Timestamp::new(parse_past_time(text, &ctx.now).map_err(
             |e| {
@@ -77,7 +77,7 @@ pub fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
 }
 
 /// `retract ID --reason R`: the record stays, marked retracted, and evaluation ignores it.
-pub fn retract(ctx: &Context, id: &str, reason: &str) -> Result<()> {
+pub(super) fn retract(ctx: &Context, id: &str, reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(usage(format!(
             "{}: retract {} needs a reason (--reason 'why the entry is withdrawn')",

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The protocol with its command-line overrides (clap has checked their values: exit 2).
-pub fn protocol_from(args: &ProtocolArgs) -> Result<Protocol> {
+pub(super) fn protocol_from(args: &ProtocolArgs) -> Result<Protocol> {
     let mut protocol = Protocol::named(args.protocol.as_str()).map_err(|e| usage(e.to_string()))?;
     if let Some(t) = args.threshold {
         protocol = protocol
@@ -87,7 +87,7 @@ fn one(
     Ok(text)
 }
 
-pub fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
+pub(super) fn evaluate(ctx: &Context, args: EvaluateArgs) -> Result<()> {
     let protocol = protocol_from(&args.protocol)?;
     let as_of = as_of_from(ctx, args.as_of.as_deref())?;
     let files: Vec<PathBuf> = if args.files.is_empty() {

@@ -14,7 +14,7 @@ use std::path::Path;
 /// `export`: the diary as CSV, JSON (the diary itself) or a FHIR Bundle, on standard output
 /// or written atomically to `--output` (never the diary, its `.bak` or `.lock`). The FHIR
 /// Bundle is streamed resource by resource.
-pub fn export(ctx: &Context, format: ExportFormat, output: Option<&Path>) -> Result<()> {
+pub(super) fn export(ctx: &Context, format: ExportFormat, output: Option<&Path>) -> Result<()> {
     let output = Output::from_arg(output);
     output.check(&ctx.diary, "export")?;
     let diary = load(&ctx.diary)?;
@@ -42,13 +42,13 @@ fn format_name(format: ExportFormat) -> &'static str {
 }
 
 /// A path for a message on the terminal: control and bidirectional characters escaped.
-pub fn terminal_path(path: &Path) -> String {
+pub(super) fn terminal_path(path: &Path) -> String {
     paindiary::render::sanitize::one_line(&path.display().to_string())
 }
 
 /// `import FILE.csv`: every row checked first; one bad cell and nothing is imported. Then, under
 /// the diary's lock, the records are added (ids kept into an empty diary, fresh ids otherwise).
-pub fn import(ctx: &Context, file: &Path) -> Result<()> {
+pub(super) fn import(ctx: &Context, file: &Path) -> Result<()> {
     let bytes = storage::read_diary(file)?;
     let records = csv::parse_csv(&bytes).map_err(|e| {
         anyhow!(

@@ -10,10 +10,10 @@ mod show;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
-pub use context::{Context, UsageError, clock};
+pub(crate) use context::{Context, UsageError, clock};
 
 /// Run the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     // These read no diary and need no clock: they work anywhere, even without HOME.
     match &cli.command {
         Command::Protocols { format } => return show::protocols(*format),
@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// SPEC §2: 2 for a wrong command line, 1 for everything else.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
+pub(crate) fn exit_code(err: &anyhow::Error) -> u8 {
     if err.chain().any(|e| e.is::<UsageError>()) {
         2
     } else {

@@ -13,14 +13,14 @@ const NEW_FILE_MODE: u32 = 0o600;
 
 /// The destination of `report` or `export`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Output {
+pub(super) enum Output {
     Stdout,
     File(PathBuf),
 }
 
 impl Output {
     /// `--output` as given: none or `-` is standard output.
-    pub fn from_arg(arg: Option<&Path>) -> Output {
+    pub(super) fn from_arg(arg: Option<&Path>) -> Output {
         match arg {
             None => Output::Stdout,
             Some(p) if p.as_os_str() == "-" => Output::Stdout,
@@ -29,7 +29,7 @@ impl Output {
     }
 
     /// Refuse a file that is the diary or one of its siblings (exit 2), before any work.
-    pub fn check(&self, diary: &Path, what: &str) -> Result<()> {
+    pub(super) fn check(&self, diary: &Path, what: &str) -> Result<()> {
         match self {
             Output::Stdout => Ok(()),
             Output::File(out) => refuse_diary_paths(diary, out, what),
@@ -38,7 +38,10 @@ impl Output {
 
     /// Write what `body` produces. A closed pipe (`| head`) ends quietly with exit 0; a file is
     /// written to a temporary file in its folder, flushed, fsynced and renamed over `path`.
-    pub fn write_with(&self, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    pub(super) fn write_with(
+        &self,
+        body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
         match self {
             Output::Stdout => {
                 let stdout = io::stdout();
@@ -54,7 +57,7 @@ impl Output {
 }
 
 /// True when `report` would print HTML onto a terminal (refused, SPEC §2).
-pub fn stdout_is_terminal() -> bool {
+pub(super) fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
@@ -73,7 +76,7 @@ fn resolved(path: &Path) -> Option<PathBuf> {
 }
 
 /// Refuse (exit 2) an `--output` that is the diary itself or its backup or lock file.
-pub fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()> {
+fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()> {
     let Some(out) = resolved(output) else {
         return Ok(());
     };
@@ -115,7 +118,7 @@ pub fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()>
 /// (the old file's mode, else 0600), flushed and fsynced, renamed over `path`, then the folder
 /// fsynced. On any error the temporary file is removed and `path` is unchanged. A symbolic
 /// link at `path` is replaced by the file (never followed).
-pub fn write_file_atomic(
+pub(super) fn write_file_atomic(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {

@@ -21,7 +21,7 @@ fn load_and_evaluate(ctx: &Context, args: &ProtocolArgs) -> Result<(Diary, Evalu
 }
 
 /// `chart`: the pain trajectory around each block, for an 80-column terminal.
-pub fn chart(ctx: &Context, args: &ProtocolArgs) -> Result<()> {
+pub(super) fn chart(ctx: &Context, args: &ProtocolArgs) -> Result<()> {
     let (diary, evaluation) = load_and_evaluate(ctx, args)?;
     print(&chart_render::chart(
         &evaluation,
@@ -33,7 +33,7 @@ pub fn chart(ctx: &Context, args: &ProtocolArgs) -> Result<()> {
 
 /// `report`: the HTML report on standard output (refused on a terminal), or written
 /// atomically to `--output` (`-`: standard output).
-pub fn report(
+pub(super) fn report(
     ctx: &Context,
     output: Option<&Path>,
     paper: Option<Paper>,

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// `init`: an empty diary; an existing file is refused and left unchanged. It holds the lock
 /// like every writer, so a `log` racing it either sees its diary or makes it fail.
-pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
+pub(super) fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
     let diary = new_diary(patient);
     storage::ensure_parent_dir(&ctx.diary)?;
     let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
@@ -28,7 +28,7 @@ pub fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
 
 /// A write's result: a new version that is in place but whose folder flush failed is a warning
 /// on stderr, not a failure (exit 0), so that nobody records it a second time.
-pub fn written(result: Result<(), storage::StorageError>) -> Result<()> {
+pub(super) fn written(result: Result<(), storage::StorageError>) -> Result<()> {
     match result {
         Err(e) if e.is_written() => {
             eprintln!("paindiary: warning: {}", terminal_text(&e.to_string()));
@@ -39,7 +39,7 @@ pub fn written(result: Result<(), storage::StorageError>) -> Result<()> {
 }
 
 /// A new, empty diary with a fresh random `uid` (SPEC §1: it names the diary in FHIR).
-pub fn new_diary(patient: Option<String>) -> Diary {
+fn new_diary(patient: Option<String>) -> Diary {
     let mut diary = Diary::new(patient);
     diary.uid = Some(uuid::Uuid::new_v4().to_string());
     diary
@@ -47,7 +47,7 @@ pub fn new_diary(patient: Option<String>) -> Diary {
 
 /// Lock the diary, read it (or start one when `create` and it is missing), apply `change`,
 /// and write it back atomically. Nothing is written when `change` fails.
-pub fn modify<T>(
+pub(super) fn modify<T>(
     ctx: &Context,
     create: bool,
     change: impl FnOnce(&mut Diary) -> Result<T>,
@@ -161,7 +161,7 @@ fn says_paindiary_format(head: &[u8]) -> bool {
 }
 
 /// `block`: record a diagnostic block; prints its id, then on stderr what was stored.
-pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
+pub(super) fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
     if !args.kind.is_block() {
         return Err(usage(format!(
             "{}: block --kind {}: an RFA is not a diagnostic block; record it with `paindiary rfa` (e.g. paindiary rfa --levels L4-L5,L5-S1 --side right)",
@@ -191,7 +191,7 @@ pub fn block(ctx: &Context, args: BlockArgs) -> Result<()> {
 }
 
 /// `rfa`: record a radiofrequency ablation; prints its id, then on stderr what was stored.
-pub fn rfa(ctx: &Context, args: RfaArgs) -> Result<()> {
+pub(super) fn rfa(ctx: &Context, args: RfaArgs) -> Result<()> {
     let at = args.at.unwrap_or_else(|| ctx.now.fixed_offset());
     record_procedure(
         ctx,
@@ -232,7 +232,7 @@ fn record_procedure(ctx: &Context, mut procedure: Procedure) -> Result<()> {
 }
 
 /// What a procedure is, in one line for people: local time, kind, region, levels, side, agent.
-pub fn describe_procedure(p: &Procedure) -> String {
+fn describe_procedure(p: &Procedure) -> String {
     let local = p.at.time().with_timezone(&Local);
     let mut parts = vec![
         format!("{} (local time)", local.format("%Y-%m-%d %H:%M %:z")),
@@ -270,7 +270,7 @@ pub fn describe_procedure(p: &Procedure) -> String {
 }
 
 /// `log`: record a score; after a block, also print the relief from its baseline.
-pub fn log(ctx: &Context, args: LogArgs) -> Result<()> {
+pub(super) fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     let text = modify(ctx, true, |diary| {
         let at = match (args.at, args.after) {
             (Some(at), _) => at,

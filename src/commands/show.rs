@@ -7,7 +7,7 @@ use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
 use paindiary::render::{entries, protocols as protocols_render, table};
 
 /// `list`: the entries with the time since the latest preceding block and relief %.
-pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
+pub(super) fn list(ctx: &Context, format: ListFormat) -> Result<()> {
     let diary = load(&ctx.diary)?;
     let evaluation = evaluate(&diary, &Protocol::default_protocol()).ok();
     let reliefs = entry_reliefs(&diary, evaluation.as_ref());
@@ -20,7 +20,7 @@ pub fn list(ctx: &Context, format: ListFormat) -> Result<()> {
 }
 
 /// `protocols`: the built-in protocols.
-pub fn protocols(format: TableOrJson) -> Result<()> {
+pub(super) fn protocols(format: TableOrJson) -> Result<()> {
     match format {
         TableOrJson::Table => print(&protocols_render::protocols_table()),
         TableOrJson::Json => print(&(protocols_render::protocols_json() + "\n")),
@@ -28,7 +28,7 @@ pub fn protocols(format: TableOrJson) -> Result<()> {
 }
 
 /// `completions SHELL`.
-pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<()> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cli::command(), "paindiary", &mut out);
     print(&String::from_utf8_lossy(&out))
@@ -36,7 +36,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<()> {
 
 /// `man [COMMAND]`: the man page of paindiary, or of one command (`paindiary-COMMAND(1)`), in
 /// roff. The page of paindiary lists the commands' pages and says how to get them.
-pub fn man(command: Option<&str>) -> Result<()> {
+pub(super) fn man(command: Option<&str>) -> Result<()> {
     let mut root = cli::command();
     root.build();
     let mut out = Vec::new();

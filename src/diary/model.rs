@@ -247,7 +247,7 @@ macro_rules! text_enum {
             }
 
             /// The accepted spellings, comma separated, for messages.
-            pub fn choices() -> String {
+            fn choices() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
         }
@@ -415,7 +415,7 @@ pub struct Entry {
 }
 
 /// True when an optional text field is present and not blank (SPEC §3 "has an activity").
-pub fn has_text(field: &Option<String>) -> bool {
+fn has_text(field: &Option<String>) -> bool {
     field.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 

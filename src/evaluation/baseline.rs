@@ -35,7 +35,7 @@ impl Comparison {
 }
 
 /// What limits the baseline of a block from below, besides its own 24 h window.
-pub struct PreviousBlock {
+pub(super) struct PreviousBlock {
     /// The previous block's instant plus the window: candidates are later than this.
     pub window_end: i128,
     /// The last reading of the previous block's (extended) relief run, if it has one.
@@ -43,7 +43,7 @@ pub struct PreviousBlock {
 }
 
 /// The baseline of one block.
-pub struct Baseline {
+pub(super) struct Baseline {
     pub comparison: Comparison,
     /// Positions (in the timeline) of the baseline readings.
     pub readings: Vec<usize>,
@@ -53,7 +53,7 @@ pub struct Baseline {
 
 /// Positions of the baseline candidates of a block at `at`: `[at − baseline_window, at)`,
 /// later than `prev.at + window` and than the last reading of `prev`'s extended run.
-pub fn candidates(
+pub(super) fn candidates(
     timeline: &Timeline,
     at: i128,
     baseline_window_minutes: i64,
@@ -71,7 +71,7 @@ pub fn candidates(
 }
 
 /// The comparison, baseline readings and baseline of a block whose candidates are `range`.
-pub fn baseline(timeline: &Timeline, range: Range<usize>) -> Baseline {
+pub(super) fn baseline(timeline: &Timeline, range: Range<usize>) -> Baseline {
     let comparison = if range.clone().any(|j| timeline.has_activity(j)) {
         Comparison::Provoked
     } else {

@@ -93,14 +93,14 @@ impl Flag {
 
 /// How the durations of a lidocaine block and a longer-acting block compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Concordance {
+pub(super) enum Concordance {
     Concordant,
     Discordant,
     Undetermined,
 }
 
 /// Concordance of a pair of positive blocks (`lido` with lidocaine, `long` longer-acting).
-pub fn concordance(lido: &BlockEvaluation, long: &BlockEvaluation) -> Concordance {
+pub(super) fn concordance(lido: &BlockEvaluation, long: &BlockEvaluation) -> Concordance {
     let (Some(lido_minutes), Some(long_minutes)) =
         (lido.relief_duration_minutes, long.relief_duration_minutes)
     else {
@@ -117,7 +117,10 @@ pub fn concordance(lido: &BlockEvaluation, long: &BlockEvaluation) -> Concordanc
 
 /// The (lidocaine, longer-acting) pairs of positive blocks among `among` (positions in
 /// `blocks`).
-pub fn comparative_pairs(blocks: &[BlockEvaluation], among: &[usize]) -> Vec<(usize, usize)> {
+pub(super) fn comparative_pairs(
+    blocks: &[BlockEvaluation],
+    among: &[usize],
+) -> Vec<(usize, usize)> {
     let positive = |i: usize| blocks[i].classification == Classification::Positive;
     let mut pairs = Vec::new();
     for &i in among {
@@ -154,7 +157,7 @@ fn medication_between(timeline: &Timeline, at: i128, from: i128, to: i128) -> (b
 }
 
 /// Classify every block and set its flags (blocks are in time order).
-pub fn classify_blocks(
+pub(super) fn classify_blocks(
     timeline: &Timeline,
     targets: &[Target],
     blocks: &mut [BlockEvaluation],

@@ -168,7 +168,7 @@ fn is_test(b: &BlockEvaluation) -> bool {
 
 /// SPEC §3.6 decides when the latest procedure is an RFA: the follow-up of that RFA (the last
 /// of `ablations`) and the earlier RFAs give the step.
-pub fn decide_after_rfa(
+pub(super) fn decide_after_rfa(
     timeline: &Timeline,
     ablations: &[super::AblationEvaluation],
     protocol: &Protocol,
@@ -205,7 +205,7 @@ pub fn decide_after_rfa(
 }
 
 /// Decide from the latest block `L` (the last of `blocks`, which are in time order).
-pub fn decide(
+pub(super) fn decide(
     timeline: &Timeline,
     targets: &[Target],
     blocks: &[BlockEvaluation],

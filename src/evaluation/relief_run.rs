@@ -8,7 +8,7 @@ use std::ops::Range;
 
 /// What the post readings show, for a block with a computable baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Relief {
+pub(super) struct Relief {
     /// Highest relief among post readings and the earliest index (into the post readings)
     /// having it.
     pub peak: Option<(f64, usize)>,
@@ -22,7 +22,7 @@ pub struct Relief {
 }
 
 impl Relief {
-    pub fn sustained_readings(&self) -> usize {
+    pub(super) fn sustained_readings(&self) -> usize {
         self.run.as_ref().map_or(0, |r| r.len())
     }
 }
@@ -34,7 +34,7 @@ pub fn meets(value: f64, limit: f64) -> bool {
 
 /// Follow the post readings `post` (timeline positions) of a block with `baseline`;
 /// `after` are the block's readings after the window and before the next procedure, in order.
-pub fn follow(
+pub(super) fn follow(
     timeline: &Timeline,
     baseline: f64,
     post: &[usize],

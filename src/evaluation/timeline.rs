@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Nanoseconds in a minute.
-pub const MINUTE_NS: i128 = 60_000_000_000;
+const MINUTE_NS: i128 = 60_000_000_000;
 
 /// Live procedures and entries in time order (equal instants keep file order).
-pub struct Timeline<'a> {
+pub(super) struct Timeline<'a> {
     pub diary: &'a Diary,
     /// Indices into `diary.procedures` of every live procedure (blocks and RFAs), in time order.
     pub procedures: Vec<usize>,
@@ -28,7 +28,7 @@ pub struct Timeline<'a> {
 
 impl<'a> Timeline<'a> {
     /// The diary as it stood at `as_of` (nanoseconds since the epoch; `None`: everything).
-    pub fn new(diary: &'a Diary, as_of: Option<i128>) -> Self {
+    pub(super) fn new(diary: &'a Diary, as_of: Option<i128>) -> Self {
         let live = |t: i128| as_of.is_none_or(|cut| t <= cut);
         let mut procedures: Vec<usize> = (0..diary.procedures.len())
             .filter(|&i| !diary.procedures[i].is_retracted())
@@ -67,45 +67,45 @@ impl<'a> Timeline<'a> {
     }
 
     /// The block at position `k` among the blocks.
-    pub fn block(&self, k: usize) -> &'a Procedure {
+    pub(super) fn block(&self, k: usize) -> &'a Procedure {
         &self.diary.procedures[self.procedures[self.blocks[k]]]
     }
 
     /// The procedure right after block `k` (of any kind, RFA included), if any.
-    pub fn next_after_block(&self, k: usize) -> Option<&'a Procedure> {
+    pub(super) fn next_after_block(&self, k: usize) -> Option<&'a Procedure> {
         self.procedures
             .get(self.blocks[k] + 1)
             .map(|&i| &self.diary.procedures[i])
     }
 
     /// The latest live procedure.
-    pub fn latest_procedure(&self) -> Option<&'a Procedure> {
+    pub(super) fn latest_procedure(&self) -> Option<&'a Procedure> {
         self.procedures.last().map(|&i| &self.diary.procedures[i])
     }
 
     /// The live entry at position `j` in time order.
-    pub fn entry(&self, j: usize) -> &'a Entry {
+    pub(super) fn entry(&self, j: usize) -> &'a Entry {
         &self.diary.entries[self.entries[j]]
     }
 
     /// Whether the entry at position `j` has an activity (SPEC §3).
-    pub fn has_activity(&self, j: usize) -> bool {
+    pub(super) fn has_activity(&self, j: usize) -> bool {
         words::has_activity(self.entry(j).activity.as_deref())
     }
 
     /// Position of the first live entry whose instant is `>= t`.
-    pub fn first_at_or_after(&self, t: i128) -> usize {
+    pub(super) fn first_at_or_after(&self, t: i128) -> usize {
         self.instants.partition_point(|&x| x < t)
     }
 
     /// Position of the first live entry whose instant is `> t`.
-    pub fn first_after(&self, t: i128) -> usize {
+    pub(super) fn first_after(&self, t: i128) -> usize {
         self.instants.partition_point(|&x| x <= t)
     }
 
     /// The earliest instant at which this medication (compared trimmed, ignoring ASCII case)
     /// was recorded on a live entry. Built once, on first use.
-    pub fn first_recorded(&self, key: &str) -> Option<i128> {
+    pub(super) fn first_recorded(&self, key: &str) -> Option<i128> {
         self.first_medication
             .get_or_init(|| {
                 let mut map = HashMap::new();
@@ -122,12 +122,12 @@ impl<'a> Timeline<'a> {
 }
 
 /// `minutes` as nanoseconds.
-pub fn minutes_ns(minutes: i64) -> i128 {
+pub(super) fn minutes_ns(minutes: i64) -> i128 {
     i128::from(minutes) * MINUTE_NS
 }
 
 /// Whole minutes from `from` to `to`, rounded down.
-pub fn whole_minutes(from: i128, to: i128) -> i64 {
+pub(super) fn whole_minutes(from: i128, to: i128) -> i64 {
     let m = (to - from).div_euclid(MINUTE_NS);
     i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX })
 }

@@ -38,7 +38,7 @@ pub fn has_activity(field: Option<&str>) -> bool {
 }
 
 /// The medication as compared for "regular" (trimmed, ASCII-lowercased), when it counts.
-pub fn medication_key(field: Option<&str>) -> Option<String> {
+pub(super) fn medication_key(field: Option<&str>) -> Option<String> {
     meaningful(field).map(str::to_ascii_lowercase)
 }
 

@@ -40,8 +40,8 @@ use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// LOINC code and display for the pain score.
-pub const LOINC_PAIN_SEVERITY: &str = "72514-3";
-pub const LOINC_PAIN_SEVERITY_DISPLAY: &str =
+const LOINC_PAIN_SEVERITY: &str = "72514-3";
+const LOINC_PAIN_SEVERITY_DISPLAY: &str =
     "Pain severity - 0-10 verbal numeric rating [Score] - Reported";
 const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 

@@ -14,7 +14,7 @@ use crate::time_input::format_minutes;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// No chart line is wider than this many display columns.
-pub const WIDTH: usize = 80;
+const WIDTH: usize = 80;
 /// Columns of the y axis: `" 10 ┤"`.
 const Y_AXIS: usize = 5;
 /// The longest label right of the plot: `" baseline/threshold"`.

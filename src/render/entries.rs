@@ -56,7 +56,7 @@ impl serde::Serialize for EntryRow<'_> {
 }
 
 /// The CSV header of `list --format csv`.
-pub const LIST_CSV_HEADER: [&str; 12] = [
+const LIST_CSV_HEADER: [&str; 12] = [
     "id",
     "at",
     "score",

@@ -13,7 +13,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
 /// The schema name written in every evaluation.
-pub const SCHEMA: &str = "paindiary.evaluation.v2";
+const SCHEMA: &str = "paindiary.evaluation.v2";
 
 /// A protocol's parameters (`protocols --format json` uses it too).
 #[derive(Serialize)]

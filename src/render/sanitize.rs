@@ -23,7 +23,7 @@ pub fn terminal_text(text: &str) -> Cow<'_, str> {
 }
 
 /// `text` with every character for which `escape` holds written as `\u{..}`.
-pub fn escape_chars(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
+fn escape_chars(text: &str, escape: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !text.chars().any(&escape) {
         return Cow::Borrowed(text);
     }

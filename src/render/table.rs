@@ -111,7 +111,7 @@ pub struct Table {
 
 /// No column is wider than this (longer text wraps), with or without a width: one long note
 /// must not make every row of the table that wide (the output stays linear in the input).
-pub const MAX_COLUMN_WIDTH: usize = 200;
+const MAX_COLUMN_WIDTH: usize = 200;
 
 /// Display columns taken by the frame of a table of `n` columns with `pad` spaces inside each
 /// cell: `│ ` + ` ┆ `… + ` │`.
@@ -293,7 +293,7 @@ fn water_fill(mut widths: Vec<usize>, demand: &[usize], budget: usize) -> Vec<us
 
 /// `text` wrapped to `width` display columns: at spaces, and inside a word only when the word
 /// alone is wider than `width`. Lines of `text` stay lines. Linear in the length of `text`.
-pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+fn wrap_text(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     for source in text.split('\n') {

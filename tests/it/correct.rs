@@ -1,12 +1,11 @@
 //! `amend` and `retract` through the real binary (SPEC §1, §2).
 
-mod exchange_support;
-
-use exchange_support::{DIARY, Env, NOW};
+use crate::common::{Env, NOW_LATER};
+use crate::exchange_support::DIARY;
 use serde_json::{Value, json};
 
 fn entry(env: &Env, id: &str) -> Value {
-    env.json()["entries"]
+    env.diary_json()["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -16,7 +15,7 @@ fn entry(env: &Env, id: &str) -> Value {
 }
 
 fn ids(env: &Env) -> Vec<String> {
-    env.json()["entries"]
+    env.diary_json()["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -26,7 +25,7 @@ fn ids(env: &Env) -> Vec<String> {
 
 #[test]
 fn amend_replaces_fields_and_keeps_the_old_values() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let out = env.ok(&[
         "amend",
         "e1",
@@ -60,7 +59,7 @@ fn amend_replaces_fields_and_keeps_the_old_values() {
         ])
     );
     // Unknown fields elsewhere survive.
-    assert_eq!(env.json()["patient"]["mrn"], "X1");
+    assert_eq!(env.diary_json()["patient"]["mrn"], "X1");
     assert_eq!(entry(&env, "e4")["mood"], json!([1, 2]));
     // The previous version is kept.
     assert!(env.path("diary.json.bak").exists());
@@ -68,7 +67,7 @@ fn amend_replaces_fields_and_keeps_the_old_values() {
 
 #[test]
 fn amend_empty_text_clears_activity_and_note() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.ok(&["amend", "e2", "--activity", "", "--note", ""]);
     let e2 = entry(&env, "e2");
     assert_eq!(e2["activity"], Value::Null);
@@ -79,7 +78,7 @@ fn amend_empty_text_clears_activity_and_note() {
 
 #[test]
 fn amend_at_moves_the_entry_and_parses_like_log() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     assert_eq!(ids(&env), ["e1", "e2", "e3", "e4"]);
     env.ok(&["amend", "e1", "--at", "2026-11-20 20:00"]);
     assert_eq!(ids(&env), ["e2", "e3", "e4", "e1"]);
@@ -98,8 +97,8 @@ fn amend_at_moves_the_entry_and_parses_like_log() {
 
 #[test]
 fn amend_errors_change_nothing() {
-    let env = Env::with_diary(DIARY);
-    let name = env.diary.display().to_string();
+    let env = Env::utc().with_diary(DIARY);
+    let name = env.diary().display().to_string();
     env.fails(
         &["amend", "e9", "--score", "3"],
         2,
@@ -129,7 +128,7 @@ fn amend_errors_change_nothing() {
 
 #[test]
 fn amend_and_retract_need_a_valid_existing_diary() {
-    let env = Env::new();
+    let env = Env::utc();
     for args in [
         &["amend", "e1", "--score", "3"][..],
         &["retract", "e1", "--reason", "x"][..],
@@ -137,11 +136,11 @@ fn amend_and_retract_need_a_valid_existing_diary() {
         env.fails(
             args,
             1,
-            &[&format!("{}: no such file", env.diary.display())],
+            &[&format!("{}: no such file", env.diary().display())],
         );
-        assert!(!env.diary.exists());
+        assert!(!env.diary().exists());
     }
-    let env = Env::with_diary(&DIARY.replace("\"score\": 7", "\"score\": 11"));
+    let env = Env::utc().with_diary(&DIARY.replace("\"score\": 7", "\"score\": 11"));
     for args in [
         &["amend", "e1", "--score", "3"][..],
         &["retract", "e1", "--reason", "x"][..],
@@ -156,7 +155,7 @@ fn amend_and_retract_need_a_valid_existing_diary() {
 
 #[test]
 fn retract_marks_the_entry_and_evaluation_ignores_it() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let before = env.ok(&["evaluate", "--format", "json"]);
     assert!(before.contains("\"post_readings\":2"), "{before}");
     assert_eq!(
@@ -183,8 +182,8 @@ fn retract_marks_the_entry_and_evaluation_ignores_it() {
 
 #[test]
 fn retract_errors_change_nothing() {
-    let env = Env::with_diary(DIARY);
-    let name = env.diary.display().to_string();
+    let env = Env::utc().with_diary(DIARY);
+    let name = env.diary().display().to_string();
     env.fails(
         &["retract", "e3", "--reason", "again"],
         2,
@@ -214,7 +213,7 @@ fn retract_errors_change_nothing() {
     );
     assert_eq!(env.read(), once);
     assert!(once.contains("\"reason\":\"first\""));
-    assert!(NOW.starts_with("2026-11-26"));
+    assert!(NOW_LATER.starts_with("2026-11-26"));
 }
 
 /// An entry written by hand without an id gets a fresh one on load; next to an id at the end
@@ -223,7 +222,7 @@ fn retract_errors_change_nothing() {
 #[test]
 fn correcting_a_diary_with_the_largest_id_keeps_it_loadable() {
     let max = format!("e{}", u64::MAX);
-    let env = Env::with_diary(&format!(
+    let env = Env::utc().with_diary(&format!(
         r#"{{"format":"paindiary","version":1,"entries":[
           {{"id":"{max}","at":"2026-11-20T08:00:00-07:00","score":5}},
           {{"at":"2026-11-20T09:00:00-07:00","score":4}}]}}"#
@@ -236,13 +235,18 @@ fn correcting_a_diary_with_the_largest_id_keeps_it_loadable() {
 
 #[test]
 fn amend_and_retract_on_a_missing_diary_leave_nothing_behind() {
-    let env = Env::new();
+    let env = Env::utc();
     env.fails(
         &["amend", "e1", "--score", "3"],
         1,
         &["no such file", "paindiary init"],
     );
     env.fails(&["retract", "e1", "--reason", "x"], 1, &["no such file"]);
-    let left: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    // Nothing but the `HOME` folder the harness made.
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name != "home")
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }

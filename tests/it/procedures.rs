@@ -1,14 +1,14 @@
 //! Recording and correcting blocks and RFAs through the real binary (SPEC §1, §2, §4):
 //! `rfa`, what `block`/`rfa` print, `amend` and `retract` of procedures.
 
-mod common;
-mod exchange_support;
+use crate::common;
 
-use exchange_support::{DIARY, Env, digest};
+use crate::common::{Env, sha256};
+use crate::exchange_support::DIARY;
 use serde_json::{Value, json};
 
 fn procedure(env: &Env, id: &str) -> Value {
-    env.json()["procedures"]
+    env.diary_json()["procedures"]
         .as_array()
         .unwrap()
         .iter()
@@ -19,7 +19,7 @@ fn procedure(env: &Env, id: &str) -> Value {
 
 /// DIARY with an RFA (b2) on 2026-11-22 added.
 fn with_rfa() -> Env {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let out = env.ok(&[
         "rfa",
         "--at",
@@ -82,8 +82,8 @@ fn rfa_prints_its_id_and_what_was_stored_in_local_time() {
 
 #[test]
 fn block_refuses_the_rfa_kind_with_a_hint() {
-    let env = Env::with_diary(DIARY);
-    let name = env.diary.display().to_string();
+    let env = Env::utc().with_diary(DIARY);
+    let name = env.diary().display().to_string();
     env.fails(
         &[
             "block",
@@ -96,7 +96,7 @@ fn block_refuses_the_rfa_kind_with_a_hint() {
         &[&name, "record it with `paindiary rfa`"],
     );
     // On a missing diary: nothing is created.
-    let empty = Env::new();
+    let empty = Env::utc();
     empty.fails(
         &[
             "block",
@@ -108,13 +108,13 @@ fn block_refuses_the_rfa_kind_with_a_hint() {
         2,
         &["paindiary rfa"],
     );
-    assert!(!empty.diary.exists());
+    assert!(!empty.diary().exists());
     assert!(!empty.path("diary.json.lock").exists());
 }
 
 #[test]
 fn amend_a_block_keeps_the_old_values_and_unknown_fields() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let out = env.ok(&[
         "amend",
         "b1",
@@ -169,8 +169,8 @@ fn amend_a_block_keeps_the_old_values_and_unknown_fields() {
         json!({"amended_at": "2026-11-26T12:00:00+00:00", "steroid": true,
                "levels": ["L3-L4", "L4-L5"], "note": "He said \"fine\", then left"})
     );
-    assert_eq!(env.json()["patient"]["mrn"], "X1");
-    assert_eq!(env.json()["entries"][3]["mood"], json!([1, 2]));
+    assert_eq!(env.diary_json()["patient"]["mrn"], "X1");
+    assert_eq!(env.diary_json()["entries"][3]["mood"], json!([1, 2]));
     // The diary still loads and evaluates.
     env.ok(&["evaluate", "--format", "json"]);
 }
@@ -179,7 +179,7 @@ fn amend_a_block_keeps_the_old_values_and_unknown_fields() {
 fn amend_at_moves_a_block_and_evaluation_follows() {
     let env = with_rfa();
     env.ok(&["amend", "b1", "--at", "2026-11-23T09:00:00-07:00"]);
-    let ids: Vec<Value> = env.json()["procedures"]
+    let ids: Vec<Value> = env.diary_json()["procedures"]
         .as_array()
         .unwrap()
         .iter()
@@ -195,7 +195,7 @@ fn amend_at_moves_a_block_and_evaluation_follows() {
 #[test]
 fn amend_kind_between_block_and_rfa() {
     let env = with_rfa();
-    let name = env.diary.display().to_string();
+    let name = env.diary().display().to_string();
     // An RFA has no agent: it becomes a block only with one.
     env.fails(
         &["amend", "b2", "--kind", "medial-branch-block"],
@@ -231,7 +231,7 @@ fn amend_kind_between_block_and_rfa() {
 #[test]
 fn amend_refuses_flags_that_do_not_fit_and_unknown_ids() {
     let env = with_rfa();
-    let name = env.diary.display().to_string();
+    let name = env.diary().display().to_string();
     env.fails(
         &["amend", "b2", "--score", "3", "--relief", "40"],
         2,
@@ -267,7 +267,7 @@ fn amend_refuses_flags_that_do_not_fit_and_unknown_ids() {
 #[test]
 fn retract_a_block_and_an_rfa() {
     let env = with_rfa();
-    let name = env.diary.display().to_string();
+    let name = env.diary().display().to_string();
     assert_eq!(
         env.ok(&["retract", "b2", "--reason", "recorded on the wrong diary"]),
         "Retracted b2\n"
@@ -313,8 +313,9 @@ fn retract_a_block_and_an_rfa() {
 
 #[test]
 fn amend_and_retract_of_an_invalid_diary_change_nothing() {
-    let env = Env::with_diary(&DIARY.replace("\"sedation\": \"none\"", "\"sedation\": \"heavy\""));
-    let before = digest(&env.diary);
+    let env =
+        Env::utc().with_diary(&DIARY.replace("\"sedation\": \"none\"", "\"sedation\": \"heavy\""));
+    let before = sha256(&env.diary());
     for args in [
         &["amend", "b1", "--side", "left"][..],
         &["retract", "b1", "--reason", "x"][..],
@@ -323,21 +324,21 @@ fn amend_and_retract_of_an_invalid_diary_change_nothing() {
         assert_eq!(code, 1, "{err}");
         assert!(err.contains("procedures[0].sedation"), "{err}");
     }
-    assert_eq!(digest(&env.diary), before);
+    assert_eq!(sha256(&env.diary()), before);
 }
 
 #[test]
 fn concurrent_amendments_of_a_block_lose_nothing() {
     const PROCESSES: usize = 6;
     const CALLS: usize = 10;
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     std::thread::scope(|scope| {
         for p in 0..PROCESSES {
             let env = &env;
             scope.spawn(move || {
                 for c in 0..CALLS {
                     let note = format!("p{p} c{c}");
-                    let out = env.cmd(&["amend", "b1", "--note", &note]).output().unwrap();
+                    let out = env.pd(&["amend", "b1", "--note", &note]).output().unwrap();
                     assert!(
                         out.status.success(),
                         "p{p} c{c}: {}",
@@ -368,7 +369,7 @@ fn log_after_skips_a_retracted_procedure() {
     let env = with_rfa();
     env.ok(&["retract", "b2", "--reason", "wrong day"]);
     env.ok(&["log", "5", "--after", "1h"]);
-    let entries = env.json()["entries"].as_array().unwrap().clone();
+    let entries = env.diary_json()["entries"].as_array().unwrap().clone();
     let last = entries.iter().find(|e| e["id"] == "e5").expect("e5 logged");
     // One hour after b1 (09:30 -07:00), not after the retracted RFA.
     assert_eq!(last["at"], "2026-11-20T10:30:00-07:00");
@@ -379,14 +380,14 @@ fn log_after_counts_from_the_latest_block_not_an_rfa() {
     // SPEC §2: `--after` is "that long after the latest block"; an RFA is not a block (§3).
     let env = with_rfa();
     env.ok(&["log", "5", "--after", "2h"]);
-    let entries = env.json()["entries"].as_array().unwrap().clone();
+    let entries = env.diary_json()["entries"].as_array().unwrap().clone();
     let last = entries.iter().find(|e| e["id"] == "e5").expect("e5 logged");
     assert_eq!(last["at"], "2026-11-20T11:30:00-07:00");
 }
 
 #[test]
 fn rfa_errors_change_nothing() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.fails(
         &["rfa", "--at", "2026-11-26T12:06:00Z"],
         2,
@@ -396,10 +397,10 @@ fn rfa_errors_change_nothing() {
     env.fails(&["rfa", "--side", "up"], 2, &["--side"]);
     env.fails(&["rfa", "--anesthetic", "lidocaine"], 2, &["--anesthetic"]);
     env.fails(&["rfa", "--kind", "sacroiliac"], 2, &["--kind"]);
-    let bad = Env::with_diary(&DIARY.replace("\"version\": 1", "\"version\": 99"));
-    let before = digest(&bad.diary);
+    let bad = Env::utc().with_diary(&DIARY.replace("\"version\": 1", "\"version\": 99"));
+    let before = sha256(&bad.diary());
     let (code, out, err) = bad.run(&["rfa", "--levels", "L4-L5"]);
     assert_eq!((code, out.as_str()), (1, ""), "{err}");
     assert!(err.contains("version"), "{err}");
-    assert_eq!(digest(&bad.diary), before);
+    assert_eq!(sha256(&bad.diary()), before);
 }

@@ -1,5 +1,5 @@
 //! `list` as a table, JSON (SPEC §2 shape) and CSV.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY};
 use serde_json::{Value, json};

@@ -1,5 +1,5 @@
 //! Unknown fields at every level survive every rewrite unchanged (SPEC §1).
-mod common;
+use crate::common;
 
 use common::Env;
 use serde_json::{Value, json};

@@ -9,11 +9,10 @@
 //!   `/tmp/fhirschema/node_modules`)
 //! - `PAINDIARY_FHIR_RANDOM`: how many random diaries (default 100)
 
+use crate::common::{self, BIN, NOW_LATER, TZ};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_paindiary");
 
 fn validators_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validators")
@@ -46,13 +45,11 @@ fn node_modules() -> Option<PathBuf> {
 
 /// Export `diary` (a file) as FHIR into `out`.
 fn export(diary: &Path, out: &Path) {
-    let o = Command::new(BIN)
+    let o = common::clean_std(BIN, common::repo(), common::scratch_home(), NOW_LATER, TZ)
         .args(["-f"])
         .arg(diary)
         .args(["export", "--format", "fhir", "--output"])
         .arg(out)
-        .env("TZ", "America/Denver")
-        .env("PAINDIARY_NOW", "2026-11-26T12:00:00Z")
         .output()
         .expect("run paindiary");
     assert!(

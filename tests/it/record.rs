@@ -1,5 +1,5 @@
 //! `init`, `block` and `log` through the real binary (SPEC §1, §2).
-mod common;
+use crate::common;
 
 use common::{Env, NOW, SMALL_DIARY, mode, sha256};
 use predicates::prelude::*;

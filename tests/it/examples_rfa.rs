@@ -2,6 +2,7 @@
 //! through the SPEC §3.6 follow-up against the values derived by hand in
 //! examples/diaries/README.md ("After RFA").
 
+use crate::common::{self, NOW, TZ};
 use paindiary::diary::{Entry, parse_diary};
 use paindiary::evaluation::{NextStep, Protocol, RfaReason, after_rfa, follow_up};
 use paindiary::render::ablation_json::ablation_json;
@@ -188,11 +189,8 @@ fn evaluate_gives_every_rfa_example_its_outcome_and_next_step() {
         let bytes = std::fs::read(&path).unwrap();
         let diary = parse_diary(&bytes).unwrap();
         let last = diary.entries.last().unwrap().at.text();
-        let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_paindiary"))
+        let out = common::in_repo(NOW, TZ)
             .args(["evaluate", "--format", "json", "--as-of", &last, &path])
-            .env("TZ", "America/Denver")
-            .env("PAINDIARY_NOW", "2026-11-20T12:00:00-07:00")
-            .env_remove("PAINDIARY_FILE")
             .output()
             .unwrap();
         assert!(out.status.success(), "{name}: {out:?}");

@@ -1,7 +1,7 @@
 //! Every error path of SPEC §2 and §4: exit code, one `error:` sentence on stderr that names the
 //! file (and for a bad diary the JSON path and, for parse-time errors, line and column), nothing
 //! on stdout, and a diary that stays byte-for-byte unchanged after a failed write.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, leftover_temps, sha256, stderr_of};
 use predicates::prelude::*;

@@ -1,8 +1,7 @@
 //! `export` (json, csv, fhir) and `import` through the real binary (SPEC §5).
 
-mod exchange_support;
-
-use exchange_support::{DIARY, Env, digest};
+use crate::common::{Env, sha256};
+use crate::exchange_support::DIARY;
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 
@@ -21,7 +20,7 @@ entry,e4,2026-11-20T12:00:00-07:00,0.30000000000000004,bending,95,,,,,,,,,,,
 
 #[test]
 fn export_json_is_the_diary_itself() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let out = env.ok(&["export", "--format", "json"]);
     let exported: Value = serde_json::from_str(&out).unwrap();
     let original: Value = serde_json::from_str(DIARY).unwrap();
@@ -41,20 +40,20 @@ fn export_json_is_the_diary_itself() {
         assert_eq!(by_id(&exported, id), by_id(&original, id), "{id}");
     }
     // A diary the program wrote is exported byte for byte.
-    let env2 = Env::with_diary(&out);
+    let env2 = Env::utc().with_diary(&out);
     assert_eq!(env2.ok(&["export", "--format", "json"]), out);
     assert_eq!(env2.read(), out);
 }
 
 #[test]
 fn export_csv_is_exact() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     assert_eq!(env.ok(&["export", "--format", "csv"]), CSV);
 }
 
 #[test]
 fn csv_round_trip_through_a_new_diary_is_byte_identical() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let csv = env.ok(&["export", "--format", "csv"]);
     let file = env.write("export.csv", &csv);
     let new = env.path("new.json");
@@ -91,11 +90,11 @@ fn csv_round_trip_through_a_new_diary_is_byte_identical() {
 
 #[test]
 fn import_into_an_empty_diary_keeps_ids() {
-    let env = Env::new();
+    let env = Env::utc();
     env.ok(&["init", "--patient", "PT-7"]);
     let file = env.write("in.csv", CSV);
     env.ok(&["import", "in.csv"]);
-    let d = env.json();
+    let d = env.diary_json();
     assert_eq!(d["patient"]["id"], "PT-7");
     let ids: Vec<&str> = d["entries"]
         .as_array()
@@ -110,7 +109,7 @@ fn import_into_an_empty_diary_keeps_ids() {
 
 #[test]
 fn import_into_a_diary_with_records_appends_with_fresh_ids() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.write(
         "more.csv",
         format!(
@@ -125,7 +124,7 @@ fn import_into_a_diary_with_records_appends_with_fresh_ids() {
         out.starts_with("Imported 1 procedure and 2 entries (with new ids) into "),
         "{out}"
     );
-    let d = env.json();
+    let d = env.diary_json();
     let ids = |list: &str| -> Vec<String> {
         d[list]
             .as_array()
@@ -149,7 +148,7 @@ fn import_into_a_diary_with_records_appends_with_fresh_ids() {
 /// hold a duplicate id and no longer load.
 #[test]
 fn import_never_reuses_an_id_even_after_the_largest_number() {
-    let env = Env::with_diary(&format!(
+    let env = Env::utc().with_diary(&format!(
         r#"{{"format":"paindiary","version":1,"entries":[
           {{"id":"e{}","at":"2026-11-20T08:00:00-07:00","score":5}}]}}"#,
         u64::MAX
@@ -217,51 +216,51 @@ fn bad_csv_imports_nothing_and_names_row_and_column() {
         // Into an existing diary, and into one that does not exist yet.
         for existing in [true, false] {
             let env = if existing {
-                Env::with_diary(DIARY)
+                Env::utc().with_diary(DIARY)
             } else {
-                Env::new()
+                Env::utc()
             };
             let file = env.write("bad.csv", &csv);
             let mut all = needles.clone();
             let prefix = format!("error: {}: ", file.display());
-            let tail = format!("; nothing was imported into {}", env.diary.display());
+            let tail = format!("; nothing was imported into {}", env.diary().display());
             all.push(&prefix);
             all.push(&tail);
             env.fails(&["import", file.to_str().unwrap()], 1, &all);
-            assert_eq!(env.diary.exists(), existing);
+            assert_eq!(env.diary().exists(), existing);
         }
     }
 }
 
 #[test]
 fn import_errors_about_files() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.fails(
         &["import", "missing.csv"],
         1,
         &["missing.csv: no such file"],
     );
-    let env =
-        Env::with_diary("{\"format\": \"paindiary\", \"version\": 1, \"entries\": [{\"at\": 5}]}");
+    let env = Env::utc()
+        .with_diary("{\"format\": \"paindiary\", \"version\": 1, \"entries\": [{\"at\": 5}]}");
     env.write("ok.csv", CSV);
     env.fails(
         &["import", "ok.csv"],
         1,
         &["diary.json: entries[0].at (line 1, column"],
     );
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.fails(&["import"], 2, &["FILE.csv"]);
 }
 
 #[test]
 fn export_errors() {
-    let env = Env::new();
+    let env = Env::utc();
     env.fails(
         &["export", "--format", "csv"],
         1,
-        &[&format!("{}: no such file", env.diary.display())],
+        &[&format!("{}: no such file", env.diary().display())],
     );
-    let env = Env::with_diary(
+    let env = Env::utc().with_diary(
         "{\"format\": \"paindiary\", \"version\": 1, \"entries\": [{\"at\": \"x\", \"score\": 1}]}",
     );
     for format in ["csv", "json", "fhir"] {
@@ -271,7 +270,7 @@ fn export_errors() {
             &["diary.json: entries[0].at"],
         );
     }
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     env.fails(&["export", "--format", "xml"], 2, &["xml"]);
     env.fails(&["export"], 2, &["--format"]);
 }
@@ -284,13 +283,13 @@ fn fhir(env: &Env) -> (String, Value) {
 
 #[test]
 fn fhir_bundle_is_deterministic_and_complete() {
-    let env = Env::with_diary(DIARY);
-    let before = digest(&env.diary);
+    let env = Env::utc().with_diary(DIARY);
+    let before = sha256(&env.diary());
     let (text, bundle) = fhir(&env);
     assert_eq!(fhir(&env).0, text, "same diary, same bytes");
-    assert_eq!(digest(&env.diary), before, "export writes nothing");
+    assert_eq!(sha256(&env.diary()), before, "export writes nothing");
     // Another copy of the diary, elsewhere, gives the same bytes too.
-    assert_eq!(fhir(&Env::with_diary(DIARY)).0, text);
+    assert_eq!(fhir(&Env::utc().with_diary(DIARY)).0, text);
 
     assert_eq!(bundle["resourceType"], "Bundle");
     assert_eq!(bundle["type"], "collection");
@@ -358,7 +357,7 @@ fn fhir_bundle_is_deterministic_and_complete() {
 fn fhir_without_patient_id_still_has_one_patient_as_subject() {
     let text = DIARY.replace(r#""patient": {"id": "PT-0042", "mrn": "X1"},"#, "");
     assert_ne!(text, DIARY);
-    let env = Env::with_diary(&text);
+    let env = Env::utc().with_diary(&text);
     let (_, bundle) = fhir(&env);
     let entries = bundle["entry"].as_array().unwrap();
     assert_eq!(entries[0]["resource"], json!({"resourceType": "Patient"}));
@@ -366,7 +365,7 @@ fn fhir_without_patient_id_still_has_one_patient_as_subject() {
         assert_eq!(e["resource"]["subject"]["reference"], entries[0]["fullUrl"]);
     }
     // The fullUrls differ from those of the same diary with a patient id.
-    let (_, with) = fhir(&Env::with_diary(DIARY));
+    let (_, with) = fhir(&Env::utc().with_diary(DIARY));
     assert_ne!(bundle["entry"][1]["fullUrl"], with["entry"][1]["fullUrl"]);
 }
 
@@ -374,7 +373,7 @@ fn fhir_without_patient_id_still_has_one_patient_as_subject() {
 /// write them), share no fullUrl.
 #[test]
 fn fhir_of_two_new_diaries_of_one_patient_share_no_full_url() {
-    let env = Env::new();
+    let env = Env::utc();
     let urls = |name: &str| -> Vec<String> {
         let path = env.path(name);
         let (code, _, err) = env.run_on(
@@ -410,8 +409,8 @@ fn fhir_of_two_new_diaries_of_one_patient_share_no_full_url() {
 
 #[test]
 fn export_output_writes_the_file_atomically_and_dash_is_stdout() {
-    let env = Env::with_diary(DIARY);
-    let before = digest(&env.diary);
+    let env = Env::utc().with_diary(DIARY);
+    let before = sha256(&env.diary());
     let stdout = env.ok(&["export", "--format", "fhir"]);
     for format in ["fhir", "csv", "json"] {
         let out = env.path(&format!("out.{format}"));
@@ -454,7 +453,7 @@ fn export_output_writes_the_file_atomically_and_dash_is_stdout() {
         .collect();
     assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
     assert_eq!(
-        digest(&env.diary),
+        sha256(&env.diary()),
         before,
         "export writes nothing to the diary"
     );
@@ -462,12 +461,12 @@ fn export_output_writes_the_file_atomically_and_dash_is_stdout() {
 
 #[test]
 fn export_output_never_replaces_the_diary_or_its_siblings() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     std::fs::write(env.path("diary.json.bak"), "backup").unwrap();
     std::fs::write(env.path("diary.json.lock"), "").unwrap();
     let before: Vec<_> = ["diary.json", "diary.json.bak", "diary.json.lock"]
         .iter()
-        .map(|n| digest(&env.path(n)))
+        .map(|n| sha256(&env.path(n)))
         .collect();
     for target in [
         "diary.json",
@@ -492,7 +491,7 @@ fn export_output_never_replaces_the_diary_or_its_siblings() {
     }
     let after: Vec<_> = ["diary.json", "diary.json.bak", "diary.json.lock"]
         .iter()
-        .map(|n| digest(&env.path(n)))
+        .map(|n| sha256(&env.path(n)))
         .collect();
     assert_eq!(before, after);
     // A folder as output: exit 1, nothing written.
@@ -511,7 +510,7 @@ fn export_output_never_replaces_the_diary_or_its_siblings() {
 
 #[test]
 fn fhir_of_a_diary_without_blocks_has_no_part_of() {
-    let env = Env::new();
+    let env = Env::utc();
     env.ok(&["log", "5", "--at", "2026-11-25T10:00:00Z"]);
     let (_, bundle) = fhir(&env);
     let entries = bundle["entry"].as_array().unwrap();
@@ -521,75 +520,21 @@ fn fhir_of_a_diary_without_blocks_has_no_part_of() {
 }
 
 mod round_trip_property {
-    //! Random valid diaries through the binary: export csv → import into a new diary → export
-    //! csv gives the same bytes. (The library test in src/exchange/csv/tests.rs runs many more
-    //! cases without starting processes.)
+    //! Random valid diaries (the shared generator, with text CSV has to quote) through the
+    //! binary: export csv → import into a new diary → export csv gives the same bytes. (The
+    //! library test in src/exchange/csv/tests.rs runs many more cases without starting
+    //! processes.)
     use super::*;
+    use crate::diary_gen::{csv_text, valid_diary};
     use proptest::prelude::*;
-    use serde_json::json;
-
-    fn text() -> impl Strategy<Value = Value> {
-        prop_oneof![
-            Just(Value::Null),
-            any::<String>().prop_map(Value::String),
-            "[a-z ,;\"\\n\\r]{0,10}".prop_map(Value::String),
-        ]
-    }
-
-    fn time() -> impl Strategy<Value = String> {
-        (0i64..100_000, -12i32..=14, any::<bool>()).prop_map(|(minutes, hours, z)| {
-            let base = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap();
-            let t = base + chrono::Duration::minutes(minutes);
-            if z && hours == 0 {
-                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            } else {
-                let offset = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
-                t.with_timezone(&offset)
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-            }
-        })
-    }
-
-    fn entry() -> impl Strategy<Value = Value> {
-        (
-            time(),
-            prop_oneof![(0u8..=10).prop_map(f64::from), 0.0f64..=10.0],
-            text(),
-            prop::option::of(0.0f64..=100.0),
-            text(),
-            prop::option::of((time(), text())),
-        )
-            .prop_map(|(at, score, note, relief, activity, retracted)| {
-                json!({"at": at, "score": score, "note": note, "relief": relief,
-                       "activity": activity,
-                       "retracted": retracted.map(|(at, reason)| json!({"at": at, "reason": reason}))})
-            })
-    }
-
-    fn procedure() -> impl Strategy<Value = Value> {
-        (
-            time(),
-            text(),
-            prop::collection::vec("[A-Z0-9-]{1,5}", 0..3),
-            any::<bool>(),
-        )
-            .prop_map(|(at, note, levels, steroid)| {
-                json!({"at": at, "anesthetic": "bupivacaine", "note": note, "levels": levels,
-                       "steroid": steroid, "region": "cervical"})
-            })
-    }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(12))]
+        #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn random_diaries_survive_export_import_export(
-            procedures in prop::collection::vec(procedure(), 0..3),
-            entries in prop::collection::vec(entry(), 0..8),
-        ) {
-            let diary = json!({"format": "paindiary", "version": 1,
-                               "procedures": procedures, "entries": entries});
-            let env = Env::with_diary(&diary.to_string());
-            let csv = env.ok(&["export", "--format", "csv"]);
+        fn random_diaries_survive_export_import_export(generated in valid_diary(csv_text())) {
+            let env = Env::utc().with_diary(&generated.text);
+            let (code, csv, err) = env.run(&["export", "--format", "csv"]);
+            prop_assert_eq!(code, 0, "{}", err);
             let file = env.write("out.csv", &csv);
             let new = env.path("new.json");
             let (code, _, err) = env.run_on(&new, &["import", file.to_str().unwrap()]);
@@ -610,7 +555,7 @@ fn csv_formulas_are_neutralised_and_the_round_trip_stays_exact() {
             r#""=HYPERLINK(\"http://evil.example/x\",\"click me\")""#,
         )
         .replace(r#""standing""#, r#""=1+1""#);
-    let env = Env::with_diary(&text);
+    let env = Env::utc().with_diary(&text);
     let csv = env.ok(&["export", "--format", "csv"]);
     assert!(
         csv.contains(r#","'=HYPERLINK(""http://evil.example/x"",""click me"")","#),
@@ -652,7 +597,7 @@ mod formula_round_trip {
                 "procedures": [{"id": "b1", "at": "2026-11-20T00:30:00Z",
                                 "anesthetic": "lidocaine", "region": cells[0], "levels": [cells[1]]}],
                 "entries": entries});
-            let env = Env::with_diary(&diary.to_string());
+            let env = Env::utc().with_diary(&diary.to_string());
             let csv = env.ok(&["export", "--format", "csv"]);
             let file = env.write("out.csv", &csv);
             let new = env.path("new.json");
@@ -672,7 +617,7 @@ mod formula_round_trip {
 
 #[test]
 fn export_output_into_a_missing_folder_is_exit_1_and_writes_nothing() {
-    let env = Env::with_diary(DIARY);
+    let env = Env::utc().with_diary(DIARY);
     let out = env.dir.path().join("missing").join("out.csv");
     env.fails(
         &["export", "--format", "csv", "--output", out.to_str().unwrap()],

@@ -1,28 +1,15 @@
 //! `chart` and `report` driven through the real binary in a temporary folder.
 
+use crate::common::{self, BIN, NOW_NEXT_DAY as NOW, UTC, sha256};
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::fs;
 use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
-const NOW: &str = "2026-11-21T12:00:00Z";
-
 /// The binary with a fixed clock and zone, no inherited diary or colour settings.
 fn paindiary(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("paindiary").unwrap();
-    cmd.current_dir(dir)
-        .env("PAINDIARY_NOW", NOW)
-        .env("TZ", "UTC")
-        .env_remove("PAINDIARY_FILE")
-        .env_remove("NO_COLOR")
-        .env_remove("XDG_DATA_HOME");
-    cmd
-}
-
-fn sha(path: &Path) -> Vec<u8> {
-    Sha256::digest(fs::read(path).unwrap()).to_vec()
+    common::clean(dir, common::scratch_home(), NOW, UTC)
 }
 
 fn stdout(output: &std::process::Output) -> String {
@@ -126,7 +113,7 @@ fn chart(dir: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
 fn chart_fits_80_columns_with_baseline_and_threshold_lines() {
     let dir = tempfile::tempdir().unwrap();
     let file = logged_diary(dir.path());
-    let before = sha(&file);
+    let before = sha256(&file);
     let out = chart(dir.path(), &file, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -147,7 +134,7 @@ fn chart_fits_80_columns_with_baseline_and_threshold_lines() {
     assert!(row(" threshold").contains('┈'));
     assert!(text.contains('#'), "readings of the relief run");
     assert!(text.contains("Next step: rfa"));
-    assert_eq!(sha(&file), before, "chart never writes the diary");
+    assert_eq!(sha256(&file), before, "chart never writes the diary");
 }
 
 #[test]
@@ -239,7 +226,7 @@ fn chart_colour_follows_no_color_and_the_flag() {
 fn report_is_self_contained_escaped_and_printable() {
     let dir = tempfile::tempdir().unwrap();
     let file = hostile_diary(dir.path());
-    let before = sha(&file);
+    let before = sha256(&file);
     let out = paindiary(dir.path())
         .arg("--file")
         .arg(&file)
@@ -273,14 +260,14 @@ fn report_is_self_contained_escaped_and_printable() {
     assert!(
         html.contains("<tr class=\"retracted\"><td data-label=\"id\"><del><bdi>e6</bdi></del>")
     );
-    assert_eq!(sha(&file), before);
+    assert_eq!(sha256(&file), before);
 }
 
 #[test]
 fn report_output_writes_the_same_html_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = logged_diary(dir.path());
-    let before = sha(&file);
+    let before = sha256(&file);
     let to_stdout = paindiary(dir.path())
         .arg("--file")
         .arg(&file)
@@ -309,7 +296,7 @@ fn report_output_writes_the_same_html_to_a_file() {
     let written = fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert_eq!(written, stdout(&to_stdout));
     assert!(written.contains("<svg") && written.contains("PT-0042"));
-    assert_eq!(sha(&file), before);
+    assert_eq!(sha256(&file), before);
     // Only the diary, its backup and lock, and the report: no temporary file left.
     let mut names: Vec<String> = fs::read_dir(dir.path())
         .unwrap()
@@ -332,7 +319,7 @@ fn report_refuses_to_overwrite_the_diary() {
     let dir = tempfile::tempdir().unwrap();
     let file = logged_diary(dir.path());
     fs::create_dir(dir.path().join("sub")).unwrap();
-    let before = sha(&file);
+    let before = sha256(&file);
     for target in ["diary.json", "./sub/../diary.json", "diary.json.bak"] {
         let out = paindiary(dir.path())
             .arg("--file")
@@ -347,7 +334,7 @@ fn report_refuses_to_overwrite_the_diary() {
             "{err}"
         );
         assert!(out.stdout.is_empty());
-        assert_eq!(sha(&file), before, "{target}");
+        assert_eq!(sha256(&file), before, "{target}");
     }
 }
 
@@ -388,7 +375,7 @@ fn diary_without_blocks_is_an_error_and_unchanged() {
         .args(["log", "6", "--at", "2026-11-20 09:00"])
         .assert()
         .success();
-    let before = sha(&file);
+    let before = sha256(&file);
     for args in [
         &["chart"][..],
         &["report"][..],
@@ -407,7 +394,7 @@ fn diary_without_blocks_is_an_error_and_unchanged() {
             "{err}"
         );
         assert!(out.stdout.is_empty());
-        assert_eq!(sha(&file), before);
+        assert_eq!(sha256(&file), before);
     }
     assert!(!dir.path().join("r.html").exists());
 }
@@ -421,7 +408,7 @@ fn invalid_diary_is_an_error_and_unchanged() {
         b"{\"format\": \"paindiary\", \"version\": 1, \"entries\": [",
     )
     .unwrap();
-    let before = sha(&file);
+    let before = sha256(&file);
     for args in [&["chart"][..], &["report", "--output", "r.html"][..]] {
         let out = paindiary(dir.path())
             .arg("--file")
@@ -431,7 +418,7 @@ fn invalid_diary_is_an_error_and_unchanged() {
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(stderr(&out).contains("bad.json"));
-        assert_eq!(sha(&file), before);
+        assert_eq!(sha256(&file), before);
     }
     assert!(!dir.path().join("r.html").exists());
 }
@@ -442,21 +429,17 @@ fn invalid_diary_is_an_error_and_unchanged() {
 fn report_refuses_a_terminal_and_dash_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let file = logged_diary(dir.path());
-    let before = sha(&file);
+    let before = sha256(&file);
     // A pseudo-terminal from util-linux `script`, when it is there.
     let script = std::process::Command::new("script")
         .arg("--version")
         .output();
     if script.is_ok_and(|o| o.status.success()) {
-        let bin = env!("CARGO_BIN_EXE_paindiary");
         let run = |extra: &str| {
-            std::process::Command::new("script")
+            common::clean_std("script", dir.path(), common::scratch_home(), NOW, UTC)
                 .args(["-qefc"])
-                .arg(format!("'{bin}' --file '{}' report{extra}", file.display()))
+                .arg(format!("'{BIN}' --file '{}' report{extra}", file.display()))
                 .arg("/dev/null")
-                .current_dir(dir.path())
-                .env("PAINDIARY_NOW", NOW)
-                .env("TZ", "UTC")
                 .output()
                 .unwrap()
         };
@@ -493,7 +476,7 @@ fn report_refuses_a_terminal_and_dash_is_stdout() {
     assert_eq!(stdout(&dash), stdout(&piped));
     assert!(stdout(&dash).starts_with("<!DOCTYPE html>"));
     assert!(!dir.path().join("-").exists());
-    assert_eq!(sha(&file), before);
+    assert_eq!(sha256(&file), before);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Local time through the real binary: daylight-saving changes, dates without a clock time, and
 //! `TZ` values that cannot be used (devices, FIFOs, huge or invalid files) — SPEC §2, §4.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, sha256, stderr_of};
 use std::time::{Duration, Instant};

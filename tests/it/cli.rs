@@ -1,5 +1,5 @@
 //! Global behaviour of the command line: where the diary is, colour, help texts.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, mode};
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! `evaluate` v2 through the binary (SPEC §2, §3.5, §3.7): `--as-of`, `--protocol` ignoring
 //! case, `--threshold 50%`, typed `--window`, their errors (message, exit 2, diary unchanged),
 //! the missing-file hint, `by_protocol`, and the table's provisional result and baseline.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, sha256, stderr_of};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Hardening (SPEC §4): the 1 GiB write limit, read-only and symlinked diaries, planted lock
 //! links, an unconfirmed folder flush, `init` racing `log`, and escaped paths and arguments.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, leftover_temps, mode, sha256, stderr_of};
 use std::os::unix::fs::{PermissionsExt, symlink};

@@ -3,11 +3,11 @@
 //! than the width, no word broken, examples never wrapped; renderers linear in their input (a
 //! 1 MB note or id).
 //!
-//! `UPDATE_SNAPSHOTS=1 cargo test --test width` rewrites the snapshots; review the diff.
+//! `UPDATE_SNAPSHOTS=1 cargo test --test it width::` rewrites the snapshots; review the diff.
 
-mod common;
+use crate::common;
 
-use common::{BIN, Env, stderr_of};
+use common::{Env, stderr_of};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -355,10 +355,8 @@ fn list_and_chart_are_linear_in_a_one_megabyte_note_or_id() {
 fn a_pipe_without_columns_gets_the_table_as_wide_as_its_content() {
     let env = Env::at("2026-11-21T12:00:00-07:00");
     let diary = example("dual-confirmed.json");
-    let out = std::process::Command::new(BIN)
-        .env_remove("COLUMNS")
-        .env("TZ", common::TZ)
-        .env("PAINDIARY_NOW", &env.now)
+    let out = env
+        .bare()
         .args(["--file", diary.to_str().expect("path"), "list"])
         .output()
         .expect("run");

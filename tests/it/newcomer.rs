@@ -2,7 +2,7 @@
 //! full path, another diary in the same folder is pointed out, and `--at`/`--after` errors are
 //! the library's sentences, reported by clap with the flag (exit 2, nothing written).
 
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, sha256, stderr_of};
 use std::path::Path;

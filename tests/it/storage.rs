@@ -1,6 +1,6 @@
 //! Reliability (SPEC §4): modes, backups, the writer lock, concurrent writers, and crash safety
 //! under SIGKILL.
-mod common;
+use crate::common;
 
 use common::{Env, SMALL_DIARY, leftover_temps, mode, sha256};
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! Terminal safety (SPEC §4): text from a diary never reaches a terminal raw. Tables (and error
 //! messages) show C0 controls other than newline and tab, DEL and C1 controls escaped; JSON
 //! output escapes them as JSON does.
-mod common;
+use crate::common;
 
 use common::{Env, stderr_of};
 use serde_json::{Value, json};

@@ -2,25 +2,16 @@
 //! results derived by hand from SPEC §3 (see examples/diaries/README.md), plus byte-for-byte
 //! snapshots of the JSON and table output in tests/snapshots/.
 //!
-//! `UPDATE_SNAPSHOTS=1 cargo test --test examples` rewrites the snapshots; review the diff.
+//! `UPDATE_SNAPSHOTS=1 cargo test --test it examples::` rewrites the snapshots; review the diff.
 
+use crate::common::{self, NOW_LATER as NOW, UTC};
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const NOW: &str = "2026-11-26T12:00:00Z";
-
 /// The binary, run from the repository root with a fixed, clean environment.
 fn paindiary() -> Command {
-    let mut cmd = cargo_bin_cmd!("paindiary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("PAINDIARY_FILE")
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .env("TZ", "UTC")
-        .env("PAINDIARY_NOW", NOW);
-    cmd
+    common::in_repo(NOW, UTC)
 }
 
 /// The path of an example diary, relative to the repository root (as given to the binary).
