@@ -199,6 +199,11 @@ fn every_help_fits_80_and_120_columns_with_examples_unwrapped() {
             let text = run(&env, Some(width), &args);
             assert_fits(&what, &text, width);
             assert_no_word_broken(&what, &text, &wide);
+            let name = match command.first() {
+                Some(c) => format!("help-{c}-{width}.txt"),
+                None => format!("help-{width}.txt"),
+            };
+            snapshot(&name, &text);
             for line in &examples {
                 assert!(
                     text.lines().any(|l| l == *line),
