@@ -215,7 +215,12 @@ pub(super) fn rfa(ctx: &Context, args: RfaArgs) -> Result<()> {
 
 /// Store `procedure` under the next free id (blank levels dropped); print the id on stdout and what was stored on stderr.
 fn record_procedure(ctx: &Context, mut procedure: Procedure) -> Result<()> {
-    procedure.levels.retain(|l| !l.trim().is_empty());
+    // Levels as the user meant them: `--levels "L4-L5, L5-S1"` stores `L5-S1`, not ` L5-S1`.
+    procedure.levels = std::mem::take(&mut procedure.levels)
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     let stored = modify(ctx, true, |diary| {
         procedure.id = diary.next_procedure_id();
         let stored = procedure.clone();
@@ -271,6 +276,10 @@ fn describe_procedure(p: &Procedure) -> String {
 
 /// `log`: record a score; after a block, also print the relief from its baseline.
 pub(super) fn log(ctx: &Context, args: LogArgs) -> Result<()> {
+    if args.at.is_none() && args.after.is_some() && !ctx.diary.exists() {
+        // No diary, so no block: say so before taking the lock (no stray lock file).
+        return Err(usage(NO_BLOCK_FOR_AFTER));
+    }
     let text = modify(ctx, true, |diary| {
         let at = match (args.at, args.after) {
             (Some(at), _) => at,
@@ -295,6 +304,9 @@ pub(super) fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     println(&text)
 }
 
+const NO_BLOCK_FOR_AFTER: &str =
+    "--after needs a block in the diary, and none is recorded yet (use --at)";
+
 /// `--after D`: that long after the latest block that is not retracted (SPEC §2; an RFA is not a
 /// block); refused when it lies in the future.
 fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<DateTime<FixedOffset>> {
@@ -303,9 +315,7 @@ fn after_latest_block(ctx: &Context, diary: &Diary, minutes: i64) -> Result<Date
         .iter()
         .filter(|p| p.is_block() && !p.is_retracted())
         .max_by_key(|p| p.at.instant())
-        .ok_or_else(|| {
-            usage("--after needs a block in the diary, and none is recorded yet (use --at)")
-        })?;
+        .ok_or_else(|| usage(NO_BLOCK_FOR_AFTER))?;
     let at = latest
         .at
         .time()

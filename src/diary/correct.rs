@@ -346,7 +346,8 @@ fn amend_procedure(
     if let Some(levels) = change.levels {
         let new: Vec<String> = levels
             .into_iter()
-            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
             .collect();
         replaced.push(Replaced {
             field: "levels",

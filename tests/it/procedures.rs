@@ -404,3 +404,36 @@ fn rfa_errors_change_nothing() {
     assert!(err.contains("version"), "{err}");
     assert_eq!(sha256(&bad.diary()), before);
 }
+
+#[test]
+fn levels_are_trimmed_when_stored() {
+    // `--levels "L4-L5, L5-S1"`: the space after the comma is not part of the level.
+    let env = Env::utc().with_diary(DIARY);
+    env.ok(&[
+        "rfa",
+        "--levels",
+        "L4-L5, L5-S1",
+        "--at",
+        "2026-11-22T10:00:00-07:00",
+    ]);
+    let d = env.diary_json();
+    let rfa = d["procedures"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(rfa["levels"], json!(["L4-L5", "L5-S1"]));
+    env.ok(&["amend", "b1", "--levels", " C5-C6 ,, C6-C7 "]);
+    assert_eq!(
+        env.diary_json()["procedures"][0]["levels"],
+        json!(["C5-C6", "C6-C7"])
+    );
+}
+
+#[test]
+fn log_after_on_a_missing_diary_leaves_nothing_behind() {
+    let env = common::Env::new();
+    let out = env.pd(&["log", "5", "--after", "1h"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--after needs a block in the diary"), "{err}");
+    assert!(!env.diary().exists());
+    let lock = env.diary().with_extension("json.lock");
+    assert!(!lock.exists(), "no stray lock file");
+}
