@@ -1,5 +1,6 @@
 //! `report`: one self-contained, printable HTML5 document (SPEC §5): the result, each block's
-//! evaluation with an inline SVG chart, the payer documentation, the protocol and the diary.
+//! evaluation and each RFA's follow-up (SPEC §3.6) with an inline SVG chart, the payer
+//! documentation, the protocol and the diary.
 //! No scripts and no external resources: it opens and prints offline.
 //!
 //! Escaping by construction: markup is written only from string literals ([`Html::tag`] takes
@@ -1287,6 +1288,7 @@ fn rfa_ticks(span_days: f64) -> (f64, &'static str, i64) {
     }
 }
 
+/// One RFA's follow-up: the procedure, the key facts of its evaluation and its chart.
 fn rfa_section(
     h: &mut Html,
     a: &AblationEvaluation,
@@ -1385,6 +1387,8 @@ fn rfa_section(
         .tag(" days).</figcaption>\n</figure>\n</section>\n");
 }
 
+/// The RFA's chart: days since the RFA (x) against the score (y), with the baseline
+/// readings before it and the follow-up readings the engine listed.
 fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation: &Evaluation) {
     let at = a.at.instant();
     let days = |t: i128| (t - at) as f64 / DAY_NS as f64;
