@@ -1430,8 +1430,8 @@ fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation
         .tag("\" fill=\"#e5e7eb\" stroke=\"#9ca3af\" stroke-dasharray=\"2 2\"/>\n");
     label(
         h,
-        ((x0 + xh) / 2.0, BOTTOM - 6.0),
-        "font-size=\"10\" text-anchor=\"middle\" fill=\"#4b5563\"",
+        (x0 + 3.0, BOTTOM - 6.0),
+        "font-size=\"10\" fill=\"#4b5563\"",
         "healing",
     );
     // The relief period, shaded between its first and last good reading.
