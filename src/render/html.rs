@@ -1,5 +1,6 @@
 //! `report`: one self-contained, printable HTML5 document (SPEC §5): the result, each block's
-//! evaluation with an inline SVG chart, the payer documentation, the protocol and the diary.
+//! evaluation and each RFA's follow-up (SPEC §3.6) with an inline SVG chart, the payer
+//! documentation, the protocol and the diary.
 //! No scripts and no external resources: it opens and prints offline.
 //!
 //! Escaping by construction: markup is written only from string literals ([`Html::tag`] takes
@@ -10,7 +11,8 @@
 use super::{display_pct, display_time, round1};
 use crate::diary::{Diary, Entry, Procedure, ProcedureKind};
 use crate::evaluation::{
-    BlockEvaluation, Classification, Evaluation, FORMULA, fmt_pct, same_target,
+    AblationEvaluation, BlockEvaluation, Classification, DAY_NS, Evaluation, FORMULA, fmt_pct,
+    same_target,
 };
 use crate::time_input::format_minutes;
 use std::fmt::Write as _;
@@ -325,6 +327,9 @@ pub fn report(
     summary(&mut h, evaluation);
     for block in &evaluation.blocks {
         block_section(&mut h, block, diary, evaluation, patient);
+    }
+    for (i, a) in evaluation.ablations.iter().enumerate() {
+        rfa_section(&mut h, a, i, diary, evaluation);
     }
     payer_section(&mut h, evaluation, diary, options.payer.as_ref());
     protocol(&mut h, evaluation);
@@ -1216,6 +1221,474 @@ fn svg_chart(
 <line x1=\"125\" y1=\"308\" x2=\"145\" y2=\"308\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"150\" y=\"312\">threshold (relief = T)</text>\
 <line x1=\"285\" y1=\"308\" x2=\"305\" y2=\"308\" stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"/><text x=\"310\" y=\"312\">end of the window</text>\
 <rect x=\"430\" y=\"302\" width=\"20\" height=\"10\" fill=\"#22c55e\" fill-opacity=\"0.16\"/><text x=\"455\" y=\"312\">relief run</text>\
+</g>\n</svg>\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// After an RFA (SPEC §3.6): the follow-up on a time axis in weeks or months.
+
+/// Average month length in days, for the month ticks.
+const MONTH_DAYS: f64 = 30.4375;
+
+/// The live (not retracted, not after `as_of`) entries that the engine averaged into the RFA's
+/// baseline. The engine's baseline is every live entry in `[R.at − 30 d, R.at)` later than a
+/// cut-off: always the latest `baseline_readings` live entries before the RFA, so they are
+/// picked by the evaluation's own count (nothing is re-judged here).
+fn rfa_baseline_entries<'a>(
+    a: &AblationEvaluation,
+    diary: &'a Diary,
+    evaluation: &Evaluation,
+) -> Vec<&'a Entry> {
+    let at = a.at.instant();
+    let cut = evaluation
+        .as_of
+        .as_ref()
+        .map(|t| crate::diary::Timestamp::new(*t).instant());
+    let mut before: Vec<&Entry> = diary
+        .entries
+        .iter()
+        .filter(|e| {
+            let t = e.at.instant();
+            !e.is_retracted() && t < at && cut.is_none_or(|c| t <= c)
+        })
+        .collect();
+    before.sort_by_key(|e| e.at.instant());
+    let skip = before.len().saturating_sub(a.baseline_readings);
+    before.split_off(skip)
+}
+
+/// The RFA days in words: `6 months` (182), `3 months` (91), else `N days`.
+fn rfa_days_words(days: i64) -> String {
+    match days {
+        crate::evaluation::RFA_MIN_DAYS => "6 months".into(),
+        crate::evaluation::CERVICAL_MIN_DAYS => "3 months".into(),
+        d => format!("{d} days"),
+    }
+}
+
+/// Where the RFA limits come from.
+fn rfa_limits_source(a: &AblationEvaluation) -> &'static str {
+    if a.min_days == crate::evaluation::CERVICAL_MIN_DAYS
+        && a.threshold_pct == crate::evaluation::CERVICAL_THRESHOLD_PCT
+    {
+        "ASRA cervical guideline"
+    } else {
+        "LCD L38801"
+    }
+}
+
+/// Ticks of the RFA axis: (step in days, unit label): weeks up to 16 weeks, else months.
+fn rfa_ticks(span_days: f64) -> (f64, &'static str, i64) {
+    if span_days <= 16.0 * 7.0 {
+        let weeks = (span_days / 7.0 / 6.0).ceil().max(1.0);
+        (weeks * 7.0, "w", weeks as i64)
+    } else {
+        let months = (span_days / MONTH_DAYS / 7.0).ceil().max(1.0);
+        (months * MONTH_DAYS, "m", months as i64)
+    }
+}
+
+/// One RFA's follow-up: the procedure, the key facts of its evaluation and its chart.
+fn rfa_section(
+    h: &mut Html,
+    a: &AblationEvaluation,
+    index: usize,
+    diary: &Diary,
+    evaluation: &Evaluation,
+) {
+    h.tag("<section class=\"rfa\" id=\"rfa-")
+        .num(index)
+        .tag("\">\n<h2>RFA ")
+        .bdi(&a.id)
+        .tag(" — follow-up — <span class=\"cls rfa-outcome\">")
+        .text(a.outcome.as_str())
+        .tag("</span></h2>\n<div class=\"columns\">\n<div>\n<h3>Procedure</h3>\n<dl class=\"facts\">\n<dt>Time</dt><dd>")
+        .text(&display_time(&a.at))
+        .tag("</dd>\n");
+    let procedure = diary
+        .procedures
+        .iter()
+        .find(|p| !p.is_retracted() && p.id == a.id && p.at.instant() == a.at.instant());
+    if let Some(p) = procedure {
+        procedure_facts(h, p);
+    }
+    h.tag("</dl>\n</div>\n<div>\n<h3>Follow-up</h3>\n<dl class=\"facts\">\n<dt>Baseline</dt><dd>");
+    match a.baseline {
+        Some(v) => {
+            h.text(&format!("{:.1}", round1(v)))
+                .tag(" (mean of ")
+                .num(a.baseline_readings)
+                .tag(if a.baseline_readings == 1 {
+                    " reading"
+                } else {
+                    " readings"
+                })
+                .tag(" in the 30 days before)");
+        }
+        None => {
+            h.tag("no baseline (no reading in the 30 days before)");
+        }
+    }
+    h.tag("</dd>\n<dt>Follow-up readings</dt><dd>")
+        .num(a.follow_up_readings)
+        .tag(" (from day ")
+        .num(crate::evaluation::RFA_HEALING_DAYS)
+        .tag(" after the RFA)</dd>\n<dt>Limits</dt><dd>relief ≥\u{a0}")
+        .text(&fmt_pct(a.threshold_pct))
+        .tag("\u{a0}% for ≥\u{a0}")
+        .num(a.min_days)
+        .tag(" days (")
+        .text(rfa_limits_source(a))
+        .tag(")</dd>\n<dt>Peak relief</dt><dd>")
+        .pct(a.peak_relief_pct)
+        .tag("</dd>\n<dt>Relief lasted</dt><dd>");
+    match (a.relief_duration_days, a.relief_ongoing) {
+        (Some(d), Some(true)) => {
+            h.num(d).tag(" days so far (ongoing)");
+        }
+        (Some(d), _) => {
+            h.num(d).tag(" days");
+            if let Some(r) = a.return_reading() {
+                h.tag(" (the pain returned by day ")
+                    .num(r.days_after)
+                    .tag(")");
+            }
+        }
+        (None, _) => {
+            h.tag("–");
+        }
+    }
+    h.tag("</dd>\n<dt>Outcome</dt><dd><code>")
+        .text(a.outcome.as_str())
+        .tag("</code> ")
+        .prose(a.outcome.describe());
+    if !a.reasons.is_empty() {
+        h.tag(" [");
+        for (i, r) in a.reasons.iter().enumerate() {
+            if i > 0 {
+                h.tag(", ");
+            }
+            h.tag("<code>").text(r.as_str()).tag("</code>");
+        }
+        h.tag("]");
+    }
+    h.tag("</dd>\n</dl>\n</div>\n</div>\n<figure>\n");
+    rfa_svg_chart(h, a, diary, evaluation);
+    h.tag("<figcaption>Pain scores around RFA ")
+        .bdi(&a.id)
+        .tag(": days since the RFA (x; ticks in weeks up to 16 weeks, else months), score 0–10 (y). The first ")
+        .num(crate::evaluation::RFA_HEALING_DAYS)
+        .tag(" days are shaded (nerve healing: readings there do not count); follow-up readings with relief ≥\u{a0}")
+        .text(&fmt_pct(a.threshold_pct))
+        .tag("\u{a0}% are filled, the others hollow; the relief period is shaded green; the dashed vertical line marks ")
+        .text(&rfa_days_words(a.min_days))
+        .tag(" (")
+        .num(a.min_days)
+        .tag(" days).</figcaption>\n</figure>\n</section>\n");
+}
+
+/// The RFA's chart: days since the RFA (x) against the score (y), with the baseline
+/// readings before it and the follow-up readings the engine listed.
+fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation: &Evaluation) {
+    let at = a.at.instant();
+    let days = |t: i128| (t - at) as f64 / DAY_NS as f64;
+    let baseline_points: Vec<(f64, &Entry)> = rfa_baseline_entries(a, diary, evaluation)
+        .into_iter()
+        .map(|e| (days(e.at.instant()), e))
+        .collect();
+    let first = baseline_points
+        .iter()
+        .map(|p| p.0)
+        .fold(0.0_f64, f64::min)
+        .min(-(crate::evaluation::RFA_BASELINE_DAYS as f64));
+    let last = a.readings.last().map_or(0.0, |r| days(r.at.instant()));
+    let span = last.max(a.min_days as f64 + 14.0).max(35.0);
+    let (lo, hi) = (LEFT + 10.0, RIGHT - 10.0);
+    let x = |d: f64| lo + (d - first) / (span - first) * (hi - lo);
+
+    h.tag("<svg class=\"chart rfa-chart\" viewBox=\"0 0 720 320\" role=\"img\" aria-label=\"Pain scores around RFA ")
+        .text(&a.id)
+        .tag("\">\n<rect x=\"")
+        .num(LEFT)
+        .tag("\" y=\"")
+        .num(TOP)
+        .tag("\" width=\"")
+        .num(RIGHT - LEFT)
+        .tag("\" height=\"")
+        .num(BOTTOM - TOP)
+        .tag("\" fill=\"#fff\" stroke=\"#999\"/>\n");
+    // The healing period, shaded grey and hatched (readable in black and white).
+    let (x0, xh) = (x(0.0), x(crate::evaluation::RFA_HEALING_DAYS as f64));
+    h.tag("<rect class=\"healing\" x=\"")
+        .num(x0)
+        .tag("\" y=\"")
+        .num(TOP)
+        .tag("\" width=\"")
+        .num(xh - x0)
+        .tag("\" height=\"")
+        .num(BOTTOM - TOP)
+        .tag("\" fill=\"#e5e7eb\" stroke=\"#9ca3af\" stroke-dasharray=\"2 2\"/>\n");
+    label(
+        h,
+        (x0 + 3.0, BOTTOM - 6.0),
+        "font-size=\"10\" fill=\"#4b5563\"",
+        "healing",
+    );
+    // The relief period, shaded between its first and last good reading.
+    let period = a
+        .period
+        .and_then(|p| Some((a.readings.get(p.start)?, a.readings.get(p.last_good)?)));
+    if let Some((s, z)) = period {
+        let (s, z) = (x(days(s.at.instant())), x(days(z.at.instant())));
+        let (s, z) = if z - s < 6.0 {
+            (s - 3.0, z + 3.0)
+        } else {
+            (s, z)
+        };
+        h.tag("<rect class=\"relief-period\" x=\"")
+            .num(s)
+            .tag("\" y=\"")
+            .num(TOP)
+            .tag("\" width=\"")
+            .num(z - s)
+            .tag("\" height=\"")
+            .num(BOTTOM - TOP)
+            .tag("\" fill=\"#22c55e\" fill-opacity=\"0.16\"/>\n");
+        label(
+            h,
+            ((s + z) / 2.0, TOP + 12.0),
+            "font-size=\"11\" fill=\"#15803d\" text-anchor=\"middle\"",
+            if a.relief_ongoing == Some(true) {
+                "relief period (ongoing)"
+            } else {
+                "relief period"
+            },
+        );
+    }
+    // Grid and y axis.
+    for v in 0..=10 {
+        let y = y_of(f64::from(v));
+        line(
+            h,
+            "grid",
+            (LEFT, y),
+            (RIGHT, y),
+            "stroke=\"#e5e5e5\" stroke-width=\"1\"",
+        );
+        if v % 2 == 0 {
+            label(
+                h,
+                (LEFT - 6.0, y + 4.0),
+                "font-size=\"11\" text-anchor=\"end\" fill=\"#333\"",
+                &v.to_string(),
+            );
+        }
+    }
+    h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
+    // X axis: the start of the baseline window, then ticks in weeks or months.
+    let xb = x(-(crate::evaluation::RFA_BASELINE_DAYS as f64));
+    line(
+        h,
+        "tick",
+        (xb, BOTTOM),
+        (xb, BOTTOM + 5.0),
+        "stroke=\"#666\"",
+    );
+    label(
+        h,
+        (xb, BOTTOM + 18.0),
+        "font-size=\"11\" text-anchor=\"middle\" fill=\"#333\"",
+        &format!("−{}\u{a0}d", crate::evaluation::RFA_BASELINE_DAYS),
+    );
+    let (step, unit, per) = rfa_ticks(span);
+    let mut k = 0_i64;
+    let mut last_label = xb;
+    while (k as f64) * step <= span + 1e-9 {
+        let tx = x(k as f64 * step);
+        line(
+            h,
+            "tick",
+            (tx, BOTTOM),
+            (tx, BOTTOM + 5.0),
+            "stroke=\"#666\"",
+        );
+        if tx - last_label > 30.0 {
+            let text = if k == 0 {
+                "0".to_string()
+            } else {
+                format!("{}{unit}", k * per)
+            };
+            label(
+                h,
+                (tx, BOTTOM + 18.0),
+                "font-size=\"11\" text-anchor=\"middle\" fill=\"#333\"",
+                &text,
+            );
+            last_label = tx;
+        }
+        k += 1;
+    }
+    label(
+        h,
+        ((LEFT + RIGHT) / 2.0, BOTTOM + 34.0),
+        "font-size=\"11\" text-anchor=\"middle\" fill=\"#333\"",
+        if unit == "w" {
+            "time since the RFA (w = weeks)"
+        } else {
+            "time since the RFA (m = months)"
+        },
+    );
+    // The RFA.
+    line(
+        h,
+        "rfa",
+        (x0, TOP),
+        (x0, BOTTOM),
+        "stroke=\"#7c3aed\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"",
+    );
+    h.tag("<text x=\"")
+        .num(x0)
+        .tag("\" y=\"")
+        .num(TOP - 5.0)
+        .tag(
+            "\" font-size=\"11\" text-anchor=\"middle\" fill=\"#7c3aed\">RFA <tspan class=\"iso\">",
+        )
+        .text(&a.id)
+        .tag("</tspan></text>\n");
+    // The RFA days (6 or 3 months).
+    let xm = x(a.min_days as f64);
+    line(
+        h,
+        "min-days",
+        (xm, TOP),
+        (xm, BOTTOM),
+        "stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"",
+    );
+    label(
+        h,
+        (xm - 3.0, BOTTOM - 6.0),
+        "font-size=\"10\" text-anchor=\"end\" fill=\"#0f766e\"",
+        &rfa_days_words(a.min_days),
+    );
+    // Baseline and threshold.
+    match a.baseline {
+        Some(base) => {
+            let y = y_of(base);
+            line(
+                h,
+                "baseline",
+                (LEFT, y),
+                (RIGHT, y),
+                "stroke=\"#1d4ed8\" stroke-width=\"1.5\"",
+            );
+            label(
+                h,
+                (RIGHT + 5.0, y + 4.0),
+                "font-size=\"11\" fill=\"#1d4ed8\"",
+                &format!("baseline {:.1}", round1(base)),
+            );
+            if base > 0.0 {
+                let t = a.threshold_pct;
+                let level = base * (1.0 - t / 100.0);
+                let ty = y_of(level);
+                let label_y = if (ty - y).abs() < 13.0 {
+                    y + 17.0
+                } else {
+                    ty + 4.0
+                };
+                line(
+                    h,
+                    "threshold",
+                    (LEFT, ty),
+                    (RIGHT, ty),
+                    "stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"",
+                );
+                label(
+                    h,
+                    (RIGHT + 5.0, label_y),
+                    "font-size=\"11\" fill=\"#c2410c\"",
+                    &format!("threshold {:.1}", round1(level)),
+                );
+                label(
+                    h,
+                    (RIGHT + 5.0, label_y + 12.0),
+                    "font-size=\"10\" fill=\"#c2410c\"",
+                    &format!("({}\u{a0}% relief)", fmt_pct(t)),
+                );
+            }
+        }
+        None => label(
+            h,
+            (RIGHT - 6.0, TOP + 26.0),
+            "font-size=\"12\" fill=\"#b91c1c\" text-anchor=\"end\"",
+            "no baseline: relief cannot be computed",
+        ),
+    }
+    // The trajectory: baseline readings, then the follow-up.
+    let trail: Vec<(f64, f64)> = baseline_points
+        .iter()
+        .map(|(d, e)| (*d, e.score))
+        .chain(a.readings.iter().map(|r| (days(r.at.instant()), r.score)))
+        .collect();
+    if trail.len() > 1 {
+        h.tag("<polyline points=\"");
+        for (i, (d, s)) in trail.iter().enumerate() {
+            if i > 0 {
+                h.tag(" ");
+            }
+            h.num(x(*d)).tag(",").num(y_of(*s));
+        }
+        h.tag("\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\"/>\n");
+    }
+    for (d, e) in &baseline_points {
+        h.tag("<rect x=\"")
+            .num(x(*d) - 3.5)
+            .tag("\" y=\"")
+            .num(y_of(e.score) - 3.5)
+            .tag("\" width=\"7\" height=\"7\" class=\"pt baseline-pt\" fill=\"#fff\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"><title>")
+            .text(&format!(
+                "{} {} baseline reading: score {}",
+                e.id,
+                display_time(&e.at),
+                score(e.score)
+            ))
+            .tag("</title></rect>\n");
+    }
+    for r in &a.readings {
+        let style = match (r.in_period, r.good) {
+            (true, _) => "class=\"pt period-pt\" fill=\"#16a34a\" stroke=\"#14532d\"",
+            (false, true) => "class=\"pt good-pt\" fill=\"#333\" stroke=\"#111\"",
+            (false, false) => "class=\"pt not-good-pt\" fill=\"#fff\" stroke=\"#555\"",
+        };
+        h.tag("<circle cx=\"")
+            .num(x(days(r.at.instant())))
+            .tag("\" cy=\"")
+            .num(y_of(r.score))
+            .tag("\" r=\"4\" ")
+            .tag(style)
+            .tag(" stroke-width=\"1.5\"><title>")
+            .text(&format!(
+                "{} {} (day {}): score {}, relief {}{}",
+                r.id,
+                display_time(&r.at),
+                r.days_after,
+                score(r.score),
+                display_pct(r.relief_pct).replace(' ', "\u{a0}"),
+                if r.good { " (good)" } else { " (not good)" }
+            ))
+            .tag("</title></circle>\n");
+    }
+    // Legend, two rows.
+    h.tag("<g class=\"legend\" font-size=\"11\" fill=\"#333\">\
+<rect x=\"46.5\" y=\"288.5\" width=\"7\" height=\"7\" fill=\"#fff\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"58\" y=\"296\">baseline reading</text>\
+<circle cx=\"175\" cy=\"292\" r=\"4\" fill=\"#333\"/><text x=\"183\" y=\"296\">good (relief ≥ limit)</text>\
+<circle cx=\"320\" cy=\"292\" r=\"4\" fill=\"#16a34a\" stroke=\"#14532d\" stroke-width=\"1.5\"/><text x=\"328\" y=\"296\">good, in the relief period</text>\
+<circle cx=\"500\" cy=\"292\" r=\"4\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"1.5\"/><text x=\"508\" y=\"296\">not good</text>\
+<line x1=\"40\" y1=\"308\" x2=\"60\" y2=\"308\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"65\" y=\"312\">baseline</text>\
+<line x1=\"125\" y1=\"308\" x2=\"145\" y2=\"308\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"150\" y=\"312\">threshold</text>\
+<line x1=\"215\" y1=\"308\" x2=\"235\" y2=\"308\" stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"/><text x=\"240\" y=\"312\">RFA days</text>\
+<rect x=\"310\" y=\"302\" width=\"20\" height=\"10\" fill=\"#e5e7eb\" stroke=\"#9ca3af\" stroke-dasharray=\"2 2\"/><text x=\"335\" y=\"312\">healing</text>\
+<rect x=\"400\" y=\"302\" width=\"20\" height=\"10\" fill=\"#22c55e\" fill-opacity=\"0.16\"/><text x=\"425\" y=\"312\">relief period</text>\
 </g>\n</svg>\n");
 }
 

@@ -88,7 +88,11 @@ fn report_is_complete_and_self_contained() {
     let html = render(DIARY);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    assert_eq!(html.matches("<svg").count(), 2, "one chart per block");
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "one chart per block and one per RFA"
+    );
     assert!(html.contains(FORMULA));
     assert!(html.contains("Cohen et al."));
     assert!(!html.contains("<script"));
@@ -442,4 +446,266 @@ fn payer_section_gives_the_cms_verdict_beside_the_reports_protocol() {
     );
     let without = render(DIARY);
     assert!(!section(&without, "payer\" id=\"payer").contains("(LCD L38801)</dd>"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The RFA follow-up section (SPEC §3.6, §5).
+
+const RFA_DURABLE: &str = include_str!("../../../examples/diaries/rfa-durable.json");
+
+/// The evaluation and the report of a diary.
+fn evaluated(text: &str) -> (Evaluation, String) {
+    let d = parse_diary(text.as_bytes()).unwrap();
+    let e = evaluate(&d, &Protocol::default_protocol()).unwrap();
+    let html = report(
+        &e,
+        &d,
+        "diary.json",
+        "2026-11-26 10:00 +00:00",
+        &Options::default(),
+    );
+    (e, html)
+}
+
+/// The inline SVG of a section.
+fn svg_of(section: &str) -> &str {
+    let start = section.find("<svg").expect("a chart");
+    &section[start..start + section[start..].find("</svg>").unwrap()]
+}
+
+/// The number in attribute `attr` of the first element that contains `marker`.
+fn attr(svg: &str, marker: &str, attr: &str) -> f64 {
+    let at = svg.find(marker).unwrap_or_else(|| panic!("no {marker}"));
+    let start = svg[..at].rfind('<').unwrap();
+    let element = &svg[start..start + svg[start..].find('>').unwrap()];
+    let key = format!(" {attr}=\"");
+    let from = element
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {attr} in {element}"))
+        + key.len();
+    element[from..from + element[from..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+/// Every `<title>` text in `svg` that follows an element with `class`.
+fn titles<'a>(svg: &'a str, class: &str) -> Vec<&'a str> {
+    svg.match_indices(&format!("class=\"{class}\""))
+        .map(|(at, _)| {
+            let from = at + svg[at..].find("<title>").unwrap() + 7;
+            &svg[from..from + svg[from..].find("</title>").unwrap()]
+        })
+        .collect()
+}
+
+/// The durable example: the chart holds the healing shade, the baseline and threshold lines,
+/// the 6-month mark, the baseline readings, the follow-up readings (good filled, not good
+/// hollow), the relief period; the facts are the evaluation's.
+#[test]
+fn rfa_chart_marks_healing_threshold_six_months_and_relief_period() {
+    let (e, html) = evaluated(RFA_DURABLE);
+    let a = &e.ablations[0];
+    assert_eq!(a.outcome.as_str(), "durable", "the example's outcome");
+    assert_eq!(e.ablations.len(), 1);
+    let rfa = section(&html, "rfa\" id=\"rfa-0");
+    let svg = svg_of(rfa);
+    assert!(
+        svg.contains("class=\"chart rfa-chart\""),
+        "print rules of charts apply"
+    );
+    assert!(rfa.contains("<figure>") && rfa.contains("<figcaption>"));
+
+    // x: the RFA at day 0, healing shaded to day 21, the 6-month mark at day 182.
+    let x0 = attr(svg, "class=\"rfa\"", "x1");
+    let healing_x = attr(svg, "class=\"healing\"", "x");
+    let healing_w = attr(svg, "class=\"healing\"", "width");
+    let mark = attr(svg, "class=\"min-days\"", "x1");
+    assert!((healing_x - x0).abs() < 0.11, "healing starts at the RFA");
+    let per_day = healing_w / 21.0;
+    assert!(healing_w > 0.0);
+    assert!(
+        (mark - x0 - 182.0 * per_day).abs() < 0.5,
+        "6 months at day 182: {mark} vs {x0} + 182 × {per_day}"
+    );
+    assert!(svg.contains(">6 months</text>"));
+    assert!(svg.contains(">healing</text>"));
+    // Ticks in months for a year of follow-up.
+    for t in [
+        ">0</text>",
+        ">2m</text>",
+        ">4m</text>",
+        ">6m</text>",
+        "−30\u{a0}d",
+    ] {
+        assert!(svg.contains(t), "tick {t}");
+    }
+    assert!(!svg.contains(">2w</text>"));
+
+    // y: the baseline and the threshold (the score that gives 50 % relief).
+    let base = a.baseline.unwrap();
+    assert!((base - 7.5).abs() < 1e-9, "e11 8, e12 7");
+    assert!((attr(svg, "class=\"baseline\"", "y1") - y_of(base)).abs() < 0.06);
+    assert!((attr(svg, "class=\"threshold\"", "y1") - y_of(base * 0.5)).abs() < 0.06);
+    assert!(svg.contains(">baseline 7.5</text>"));
+    assert!(svg.contains(">threshold 3.8</text>"));
+    assert!(svg.contains(">(50\u{a0}% relief)</text>"));
+
+    // The baseline readings the engine averaged: e11 and e12 (e10 closes b1's 8-h window).
+    let baseline = titles(svg, "pt baseline-pt");
+    assert_eq!(baseline.len(), a.baseline_readings);
+    assert!(baseline[0].starts_with("e11 ") && baseline[1].starts_with("e12 "));
+
+    // Every follow-up reading once, by kind; good ones filled, the others hollow.
+    let period = titles(svg, "pt period-pt");
+    let good = titles(svg, "pt good-pt");
+    let not_good = titles(svg, "pt not-good-pt");
+    assert_eq!(
+        period.len(),
+        a.readings.iter().filter(|r| r.in_period).count()
+    );
+    assert_eq!(
+        good.len(),
+        a.readings.iter().filter(|r| r.good && !r.in_period).count()
+    );
+    assert_eq!(
+        not_good.len(),
+        a.readings.iter().filter(|r| !r.good).count()
+    );
+    assert_eq!(
+        period.len() + good.len() + not_good.len(),
+        a.follow_up_readings
+    );
+    assert!(period.len() >= 2 && !not_good.is_empty());
+    assert!(svg.contains("class=\"pt not-good-pt\" fill=\"#fff\""));
+    assert!(!svg.contains("class=\"pt period-pt\" fill=\"#fff\""));
+    assert!(!svg.contains("class=\"pt good-pt\" fill=\"#fff\""));
+    for r in &a.readings {
+        let title = format!("<title>{} ", r.id);
+        assert_eq!(svg.matches(&title).count(), 1, "{}", r.id);
+    }
+    // No reading inside the healing period is drawn as a follow-up reading.
+    assert!(a.readings.iter().all(|r| r.days_after >= 21));
+
+    // The relief period: from its first to its last good reading.
+    let p = a.period.unwrap();
+    let start_x = x0 + a.readings[p.start].days_after as f64 * per_day;
+    let period_x = attr(svg, "class=\"relief-period\"", "x");
+    assert!(
+        (period_x - start_x).abs() < per_day + 0.2,
+        "{period_x} vs {start_x}"
+    );
+    assert!(svg.contains(">relief period</text>"));
+
+    // The key facts, from the evaluation.
+    let facts = &rfa[..rfa.find("<figure>").unwrap()];
+    for fact in [
+        "7.5 (mean of 2 readings in the 30 days before)".to_string(),
+        format!("{} (from day 21 after the RFA)", a.follow_up_readings),
+        "relief ≥\u{a0}50\u{a0}% for ≥\u{a0}182 days (LCD L38801)".to_string(),
+        display_pct(a.peak_relief_pct).replace(' ', "\u{a0}"),
+        format!("{} days", a.relief_duration_days.unwrap()),
+        format!(
+            "the pain returned by day {}",
+            a.return_reading().unwrap().days_after
+        ),
+        "<code>durable</code> durable relief".to_string(),
+    ] {
+        assert!(facts.contains(&fact), "{fact}");
+    }
+    assert!(rfa.contains("6 months (182 days)"));
+}
+
+/// A cervical RFA outside `cms`: 30 % and 3 months; a short follow-up gets ticks in weeks; an
+/// ongoing period is said so.
+#[test]
+fn cervical_rfa_chart_has_week_ticks_thirty_percent_and_three_months() {
+    let d = r#"{"format":"paindiary","version":1,
+      "procedures":[{"id":"r1","kind":"radiofrequency-ablation","at":"2026-06-01T09:00:00-06:00",
+        "region":" Cervical ","levels":["C3-C4"],"side":"left"}],
+      "entries":[{"id":"e1","at":"2026-05-20T09:00:00-06:00","score":8},
+        {"id":"e2","at":"2026-05-27T09:00:00-06:00","score":8},
+        {"id":"e3","at":"2026-06-10T09:00:00-06:00","score":7},
+        {"id":"e4","at":"2026-06-24T09:00:00-06:00","score":4},
+        {"id":"e5","at":"2026-07-01T09:00:00-06:00","score":5},
+        {"id":"e6","at":"2026-07-08T09:00:00-06:00","score":4}]}"#;
+    let (e, html) = evaluated(d);
+    let a = &e.ablations[0];
+    assert_eq!((a.threshold_pct, a.min_days), (30.0, 91));
+    assert_eq!(a.outcome.as_str(), "relief-ongoing");
+    let rfa = section(&html, "rfa\" id=\"rfa-0");
+    let svg = svg_of(rfa);
+    assert!(svg.contains(">3 months</text>"));
+    assert!(svg.contains(">(30\u{a0}% relief)</text>"));
+    assert!(svg.contains(">threshold 5.6</text>"), "8 × 0.7");
+    // 105 days on the axis (91 + 14): a tick every 3 weeks.
+    for t in [">3w</text>", ">6w</text>", ">12w</text>"] {
+        assert!(svg.contains(t), "tick {t}");
+    }
+    assert!(!svg.contains(">2m</text>"));
+    assert!(svg.contains("time since the RFA (w = weeks)"));
+    assert!(svg.contains(">relief period (ongoing)</text>"));
+    assert!(rfa.contains("days so far (ongoing)"));
+    assert!(rfa.contains("(ASRA cervical guideline)"));
+    // e3 lies in the healing period: not a follow-up reading, not drawn as one.
+    assert!(!svg.contains("<title>e3 "));
+    assert_eq!(svg.matches("class=\"pt period-pt\"").count(), 3);
+}
+
+/// An RFA without a baseline: the chart says so and draws no baseline or threshold line; the
+/// outcome `unknown` shows its reason.
+#[test]
+fn rfa_without_baseline_says_so() {
+    let d = r#"{"format":"paindiary","version":1,
+      "procedures":[{"id":"r1","kind":"radiofrequency-ablation","at":"2026-06-01T09:00:00-06:00"}],
+      "entries":[{"id":"e1","at":"2026-06-24T09:00:00-06:00","score":4},
+        {"id":"e2","at":"2026-07-01T09:00:00-06:00","score":5}]}"#;
+    let (e, html) = evaluated(d);
+    assert_eq!(e.ablations[0].outcome.as_str(), "unknown");
+    let rfa = section(&html, "rfa\" id=\"rfa-0");
+    let svg = svg_of(rfa);
+    assert!(svg.contains("no baseline: relief cannot be computed"));
+    assert!(!svg.contains("class=\"baseline\"") && !svg.contains("class=\"threshold\""));
+    assert!(!svg.contains("class=\"relief-period\""));
+    assert_eq!(svg.matches("class=\"pt not-good-pt\"").count(), 2);
+    assert!(rfa.contains("no baseline (no reading in the 30 days before)"));
+    assert!(rfa.contains("[<code>no-baseline</code>]"));
+}
+
+/// Every text of an RFA section is escaped, and diary text isolated.
+#[test]
+fn rfa_section_escapes_every_text() {
+    const MARK: &str = "X\u{202e}<i>M</i>\"'&";
+    let json = serde_json::to_string(MARK).unwrap();
+    let mark = &json[1..json.len() - 1];
+    let hostile = RFA_DURABLE
+        .replace("\"b2\"", &format!("\"b2{mark}\""))
+        .replace("\"e11\"", &format!("\"e11{mark}\""))
+        .replace("\"e16\"", &format!("\"e16{mark}\""))
+        .replace(
+            "\"80 °C, 90 s per lesion, parallel placement\"",
+            &format!("\"note{mark}\""),
+        )
+        .replacen("\"lumbar\"", &format!("\"lumbar{mark}\""), 2);
+    let (e, html) = evaluated(&hostile);
+    assert_eq!(e.ablations[0].outcome.as_str(), "durable");
+    let rfa = section(&html, "rfa\" id=\"rfa-0");
+    assert!(!rfa.contains('\u{202e}') && !rfa.contains("<i>M</i>"));
+    assert!(!rfa.contains("\"'&\""));
+    let escaped = escape(MARK);
+    // The id (heading, aria-label, chart label, caption), the note, the region, two entry ids.
+    for (what, needle) in [
+        ("heading", format!("<h2>RFA <bdi>b2{escaped}</bdi>")),
+        (
+            "aria",
+            format!("aria-label=\"Pain scores around RFA b2{escaped}\""),
+        ),
+        ("label", format!("<tspan class=\"iso\">b2{escaped}</tspan>")),
+        ("caption", format!("around RFA <bdi>b2{escaped}</bdi>")),
+        ("note", format!("<bdi>note{escaped}</bdi>")),
+        ("region", format!("<bdi>lumbar{escaped}</bdi>")),
+        ("baseline reading", format!("<title>e11{escaped} ")),
+        ("follow-up reading", format!("<title>e16{escaped} ")),
+    ] {
+        assert!(rfa.contains(&needle), "{what}: {needle}");
+    }
 }
