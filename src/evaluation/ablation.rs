@@ -17,10 +17,10 @@ pub const RFA_LONG_AGO_DAYS: i64 = 730;
 /// Under `cms`, at most two RFA sessions in this many days.
 pub const RFA_FREQUENCY_DAYS: i64 = 365;
 /// The RFA limits (LCD L38801): relief ≥ 50 % for ≥ 182 days.
-const RFA_THRESHOLD_PCT: f64 = 50.0;
-const RFA_MIN_DAYS: i64 = 182;
+pub const RFA_THRESHOLD_PCT: f64 = 50.0;
+pub const RFA_MIN_DAYS: i64 = 182;
 /// The cervical limits outside `cms` (ASRA cervical, Hurley et al. 2022): > 30 % for ≥ 91 days.
-const CERVICAL_THRESHOLD_PCT: f64 = 30.0;
+pub const CERVICAL_THRESHOLD_PCT: f64 = 30.0;
 pub const CERVICAL_MIN_DAYS: i64 = 91;
 /// Points above the baseline that count as worse pain (two readings in a row).
 pub const WORSE_POINTS: f64 = 2.0;
