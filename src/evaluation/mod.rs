@@ -177,9 +177,18 @@ pub fn evaluate_at(
         .map(|k| Target::of(timeline.block(k)))
         .collect();
     let mut cache = MeasureCache::default();
-    let live: Vec<(i128, &crate::diary::Entry)> = (0..timeline.entries.len())
-        .map(|j| (timeline.instants[j], timeline.entry(j)))
-        .collect();
+    // The RFA follow-up reads the live entries with their instants; built only when there is
+    // an RFA to follow (a million-entry diary of blocks pays nothing for it).
+    let has_rfa = timeline
+        .procedures
+        .iter()
+        .any(|&i| !diary.procedures[i].is_block());
+    let live: Vec<(i128, &crate::diary::Entry)> = match has_rfa {
+        true => (0..timeline.entries.len())
+            .map(|j| (timeline.instants[j], timeline.entry(j)))
+            .collect(),
+        false => Vec::new(),
+    };
     let run = |p: &Protocol, cache: &mut MeasureCache| run(&timeline, &targets, &live, p, cache);
     let (blocks, ablations, decision, classification) = run(protocol, &mut cache);
     let by_protocol = if by_protocol {
