@@ -154,7 +154,9 @@ fn parse_error(bytes: &[u8], path: String, err: &serde_json::Error) -> LoadError
     LoadError::Parse {
         path,
         line,
-        column,
+        // serde_json says column 0 for an error before the first character (a top-level
+        // array); columns count from 1.
+        column: column.max(1),
         message,
     }
 }

@@ -323,7 +323,7 @@ fn bad_json_syntax() {
         "line 1, column ",
     );
     assert!(err.contains("trailing"), "{err}");
-    invalid("", "line 1, column 0: EOF");
+    invalid("", "line 1, column 1: EOF");
 }
 
 #[test]
