@@ -65,6 +65,12 @@ pub(super) fn amend(ctx: &Context, args: AmendArgs) -> Result<()> {
     let replaced = modify(ctx, false, |diary| {
         correct::amend(diary, &args.id, change, &now).map_err(|e| refused(ctx, e))
     })?;
+    if replaced.is_empty() {
+        return println(&one_line(&format!(
+            "Nothing changed: {} already has the values given (no history added)",
+            args.id
+        )));
+    }
     let changes: Vec<String> = replaced
         .iter()
         .map(|r| format!("{} {} → {}", r.field, r.old, r.new))

@@ -289,10 +289,14 @@ fn amend_entry(
         });
         entry.note = new;
     }
-    entry
-        .history
-        .get_or_insert_with(Vec::new)
-        .push(history_item(now, &replaced));
+    // A flag that gives the value the record already has changes nothing and is not history.
+    replaced.retain(|r| r.old != r.new);
+    if !replaced.is_empty() {
+        entry
+            .history
+            .get_or_insert_with(Vec::new)
+            .push(history_item(now, &replaced));
+    }
     if moved {
         diary.insert_entry(entry);
     } else {
@@ -389,9 +393,12 @@ fn amend_procedure(
         });
         p.note = new;
     }
-    p.history
-        .get_or_insert_with(Vec::new)
-        .push(history_item(now, &replaced));
+    replaced.retain(|r| r.old != r.new);
+    if !replaced.is_empty() {
+        p.history
+            .get_or_insert_with(Vec::new)
+            .push(history_item(now, &replaced));
+    }
     if moved {
         diary.insert_procedure(p);
     } else {

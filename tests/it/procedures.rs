@@ -437,3 +437,32 @@ fn log_after_on_a_missing_diary_leaves_nothing_behind() {
     let lock = env.diary().with_extension("json.lock");
     assert!(!lock.exists(), "no stray lock file");
 }
+
+#[test]
+fn an_amend_that_changes_nothing_adds_no_history() {
+    let env = Env::utc().with_diary(DIARY);
+    let b1 = env.diary_json()["procedures"][0].clone();
+    let levels: Vec<&str> = b1["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let out = env.ok(&["amend", "b1", "--levels", &levels.join(",")]);
+    assert!(out.starts_with("Nothing changed: b1 already has"), "{out}");
+    let after = env.diary_json()["procedures"][0].clone();
+    assert_eq!(after, b1, "no history item, nothing else touched");
+    // One real change among no-ops: only it goes to history.
+    let out = env.ok(&[
+        "amend",
+        "b1",
+        "--levels",
+        &levels.join(","),
+        "--side",
+        "left",
+    ]);
+    assert!(out.starts_with("Amended b1: side"), "{out}");
+    let history = env.diary_json()["procedures"][0]["history"].clone();
+    assert_eq!(history.as_array().map(Vec::len), Some(1));
+    assert!(history[0].get("levels").is_none(), "{history}");
+}
