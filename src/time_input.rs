@@ -36,6 +36,10 @@ pub enum TimeError {
         "`{0}` is a date without a clock time; add the time, e.g. `{1}` (a date alone would silently mean midnight or the current time)"
     )]
     DateWithoutTime(String, String),
+    #[error(
+        "`{0}` is a duration, not a time: write `{1} ago` for that long before now, or use --after {1} for that long after the latest block"
+    )]
+    DurationNotTime(String, String),
     #[error("`{0}` is outside the range of times this program can store")]
     OutOfRange(String),
     #[error("`{0}` is before the year 0001, which a diary cannot hold")]
@@ -79,6 +83,10 @@ fn parse_any_time<Tz: TimeZone>(
     let s = input.trim();
     if s.is_empty() {
         return Err(TimeError::EmptyTime);
+    }
+    if parse_duration_minutes(s).is_ok() {
+        // `--at 30m`: a duration, not a time.
+        return Err(TimeError::DurationNotTime(quote(s), s.to_ascii_lowercase()));
     }
     let tz = now.timezone();
 
@@ -666,6 +674,20 @@ mod tests {
     }
 
     /// Fixed `now`: Friday 2026-11-20 12:00:00.123 at -07:00.
+    #[test]
+    fn a_bare_duration_is_not_a_time() {
+        for d in ["30m", "2h", "1h30m"] {
+            let e = parse_time(d, &now()).unwrap_err();
+            assert_eq!(
+                e,
+                TimeError::DurationNotTime(d.to_string(), d.to_string()),
+                "{d}"
+            );
+            assert!(e.to_string().contains(&format!("`{d} ago`")), "{e}");
+            assert!(e.to_string().contains(&format!("--after {d}")), "{e}");
+        }
+    }
+
     fn now() -> DateTime<FixedOffset> {
         mst()
             .with_ymd_and_hms(2026, 11, 20, 12, 0, 0)

@@ -41,6 +41,15 @@ pub const TOLERANCE: f64 = 1e-9;
 pub enum EvaluationError {
     #[error("no block recorded (record one with `paindiary block --anesthetic …`)")]
     NoBlock,
+    /// The diary has procedures, but all after the evaluation time.
+    #[error(
+        "no block recorded at or before the evaluation time {as_of} (the first procedure, {first}, is at {first_at}; give a later --as-of)"
+    )]
+    NoBlockYet {
+        as_of: String,
+        first: String,
+        first_at: String,
+    },
 }
 
 /// One reading used for a block: a post reading, or one that extended its run.
@@ -171,7 +180,19 @@ pub fn evaluate_at(
     let cut = as_of.as_ref().map(|t| Timestamp::new(*t).instant());
     let timeline = Timeline::new(diary, cut);
     if timeline.procedures.is_empty() {
-        return Err(EvaluationError::NoBlock);
+        let first = diary
+            .procedures
+            .iter()
+            .filter(|p| !p.is_retracted())
+            .min_by_key(|p| p.at.instant());
+        return Err(match (first, as_of) {
+            (Some(p), Some(t)) => EvaluationError::NoBlockYet {
+                as_of: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                first: p.id.clone(),
+                first_at: p.at.text(),
+            },
+            _ => EvaluationError::NoBlock,
+        });
     }
     let targets: Vec<Target> = (0..timeline.blocks.len())
         .map(|k| Target::of(timeline.block(k)))

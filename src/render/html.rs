@@ -345,7 +345,15 @@ pub fn report(
 
 fn summary(h: &mut Html, evaluation: &Evaluation) {
     h.tag("<section class=\"summary\">\n<h2>Result and next step</h2>\n");
-    if let Some(latest) = evaluation.latest() {
+    if let (true, Some(a)) = (evaluation.latest_is_rfa, evaluation.ablations.last()) {
+        h.tag("<p>Latest procedure: radiofrequency ablation <strong>")
+            .bdi(&a.id)
+            .tag("</strong> (")
+            .text(&display_time(&a.at))
+            .tag("): follow-up <code>")
+            .text(a.outcome.as_str())
+            .tag("</code></p>\n");
+    } else if let Some(latest) = evaluation.latest() {
         h.tag("<p>Latest block <strong>")
             .bdi(&latest.id)
             .tag("</strong> (")
@@ -1686,7 +1694,9 @@ fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation
 <circle cx=\"500\" cy=\"292\" r=\"4\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"1.5\"/><text x=\"508\" y=\"296\">not good</text>\
 <line x1=\"40\" y1=\"308\" x2=\"60\" y2=\"308\" stroke=\"#1d4ed8\" stroke-width=\"1.5\"/><text x=\"65\" y=\"312\">baseline</text>\
 <line x1=\"125\" y1=\"308\" x2=\"145\" y2=\"308\" stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"150\" y=\"312\">threshold</text>\
-<line x1=\"215\" y1=\"308\" x2=\"235\" y2=\"308\" stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"/><text x=\"240\" y=\"312\">RFA days</text>\
+<line x1=\"215\" y1=\"308\" x2=\"235\" y2=\"308\" stroke=\"#0f766e\" stroke-width=\"1.5\" stroke-dasharray=\"8 3 2 3\"/><text x=\"240\" y=\"312\">");
+    h.text(&rfa_days_words(a.min_days));
+    h.tag("</text>\
 <rect x=\"310\" y=\"302\" width=\"20\" height=\"10\" fill=\"#e5e7eb\" stroke=\"#9ca3af\" stroke-dasharray=\"2 2\"/><text x=\"335\" y=\"312\">healing</text>\
 <rect x=\"400\" y=\"302\" width=\"20\" height=\"10\" fill=\"#22c55e\" fill-opacity=\"0.16\"/><text x=\"425\" y=\"312\">relief period</text>\
 </g>\n</svg>\n");

@@ -421,7 +421,7 @@ pub fn rfa_rationale(
         "LCD L38801"
     };
     let limits = format!(
-        "≥ {} % relief for ≥ {} days, the limits of the {source}",
+        "≥ {} % relief for ≥ {} days, {source}",
         fmt_pct(a.threshold_pct),
         a.min_days
     );

@@ -97,6 +97,12 @@ fn as_of_before_every_procedure_is_no_block_recorded() {
         "{err}"
     );
     assert!(err.contains("diary.json"), "{err}");
+    // It says why: the procedures are all after the evaluation time.
+    assert!(
+        err.contains("at or before the evaluation time 2026-11-20T09:00:00-07:00 (the first procedure, b1, is at"),
+        "{err}"
+    );
+    assert!(err.contains("give a later --as-of"), "{err}");
     assert_eq!(sha256(&env.diary()), before);
 }
 

@@ -709,3 +709,31 @@ fn rfa_section_escapes_every_text() {
         assert!(rfa.contains(&needle), "{what}: {needle}");
     }
 }
+
+#[test]
+fn the_summary_names_the_rfa_when_it_is_the_latest_procedure() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/diaries/rfa-durable.json"
+    );
+    let d = parse_diary(&std::fs::read(path).unwrap()).unwrap();
+    let e = evaluate(&d, &Protocol::default_protocol()).unwrap();
+    let html = report(
+        &e,
+        &d,
+        "rfa-durable.json",
+        "2026-11-26 10:00 +00:00",
+        &Options::default(),
+    );
+    let summary = section(&html, "summary");
+    assert!(
+        summary
+            .contains("Latest procedure: radiofrequency ablation <strong><bdi>b2</bdi></strong>"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("follow-up <code>durable</code>"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Latest block"), "{summary}");
+}
