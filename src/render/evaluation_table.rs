@@ -26,6 +26,8 @@ struct BlockRow {
     at: String,
     at_short: String,
     agent: &'static str,
+    /// Kind, region, levels and side, and the earlier blocks on the same target.
+    target: String,
     baseline: String,
     post: String,
     peak: String,
@@ -47,6 +49,7 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
             at: super::display_time(&b.at),
             at_short: short_time(&b.at),
             agent: b.anesthetic.as_str(),
+            target: target_text(b),
             baseline: baseline_text(b),
             post: b.post_readings.to_string(),
             peak: super::display_pct(b.peak_relief_pct),
@@ -62,6 +65,33 @@ fn rows(evaluation: &Evaluation) -> Vec<BlockRow> {
             flags: b.flags.iter().map(|f| f.as_str()).collect(),
         })
         .collect()
+}
+
+/// What the block targeted, as the diary says it, and which earlier blocks share the target
+/// (SPEC §3.1): `medial-branch-block lumbar L4-L5,L5-S1 right; same target as b1`.
+fn target_text(b: &BlockEvaluation) -> String {
+    let mut parts = vec![b.kind.as_str().to_string()];
+    if let Some(r) = b.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        parts.push(one_line(r));
+    }
+    let levels: Vec<&str> = b
+        .levels
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if !levels.is_empty() {
+        parts.push(one_line(&levels.join(",")));
+    }
+    if let Some(side) = b.side {
+        parts.push(side.as_str().to_string());
+    }
+    let mut text = parts.join(" ");
+    if !b.same_target_as.is_empty() {
+        let ids: Vec<String> = b.same_target_as.iter().map(|i| one_line(i)).collect();
+        text.push_str(&format!("; same target as {}", ids.join(", ")));
+    }
+    text
 }
 
 /// The baseline with the readings that made it (and, in `provoked`, the resting ones left out).
@@ -105,6 +135,7 @@ fn block_table(rows: &[BlockRow]) -> Table {
         Column::fixed("block"),
         Column::fixed("time"),
         Column::fixed("agent"),
+        Column::text("target"),
         Column::text("baseline"),
         Column::fixed("post"),
         Column::fixed("peak\nrelief"),
@@ -117,6 +148,7 @@ fn block_table(rows: &[BlockRow]) -> Table {
             Cell::new(r.id.as_str()),
             Cell::new(r.at.as_str()).short(r.at_short.as_str()),
             Cell::new(r.agent),
+            Cell::new(r.target.as_str()),
             Cell::new(r.baseline.as_str()),
             Cell::new(r.post.as_str()),
             Cell::new(r.peak.as_str()),
@@ -240,6 +272,7 @@ fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
             }
         }
         for line in [
+            format!("target {}", r.target),
             format!("baseline {}", r.baseline),
             format!("post readings {}  peak relief {}", r.post, r.peak),
             format!("sustained {}  relief lasted {}", r.sustained, r.lasted),

@@ -484,14 +484,16 @@ fn evaluate_uses_short_times_only_where_the_full_form_does_not_fit() {
         wide.contains("│ b1    ┆ 2026-10-06 10:00 -04:00 ┆"),
         "{wide}"
     );
-    // 120 columns: the full form fits.
-    let text = run(&env, Some(120), &args);
+    // 140 columns: the full form fits.
+    let text = run(&env, Some(140), &args);
     assert!(text.contains("┆ 2026-10-06 10:00 -04:00 ┆"), "{text}");
-    // 100 columns: the table fits with the short form of the times only.
-    let text = run(&env, Some(100), &args);
+    // 120 columns: the table (with its target column) fits with the short form of the times only.
+    let text = run(&env, Some(120), &args);
     assert!(text.contains("┆ 10-06 10:00 ┆"), "{text}");
     assert!(!text.contains("-04:00"), "{text}");
-    // 80 columns: a few lines per block, where the full time fits.
+    // 100 and 80 columns: a few lines per block, where the full time fits.
+    let text = run(&env, Some(100), &args);
+    assert!(!text.contains('┆'), "{text}");
     let text = run(&env, Some(80), &args);
     assert!(
         text.contains("b1  lidocaine  2026-10-06 10:00 -04:00  POSITIVE\n"),
