@@ -1154,34 +1154,7 @@ fn svg_chart(
                 &format!("baseline {:.1}", round1(base)),
             );
             if base > 0.0 {
-                let t = evaluation.protocol.threshold_pct;
-                let level = base * (1.0 - t / 100.0);
-                let ty = y_of(level);
-                // Keep the two labels apart when the lines are close.
-                let label_y = if (ty - y).abs() < 13.0 {
-                    y + 17.0
-                } else {
-                    ty + 4.0
-                };
-                line(
-                    h,
-                    "threshold",
-                    (LEFT, ty),
-                    (RIGHT, ty),
-                    "stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"",
-                );
-                label(
-                    h,
-                    (RIGHT + 5.0, label_y),
-                    "font-size=\"11\" fill=\"#c2410c\"",
-                    &format!("threshold {:.1}", round1(level)),
-                );
-                label(
-                    h,
-                    (RIGHT + 5.0, label_y + 12.0),
-                    "font-size=\"10\" fill=\"#c2410c\"",
-                    &format!("({}\u{a0}% relief)", fmt_pct(t)),
-                );
+                threshold_marks(h, base, y, evaluation.protocol.threshold_pct, &y_of);
             }
         }
         None => label(
@@ -1263,6 +1236,38 @@ fn rfa_baseline_entries<'a>(
     before.sort_by_key(|e| e.at.instant());
     let skip = before.len().saturating_sub(a.baseline_readings);
     before.split_off(skip)
+}
+
+/// The threshold line of a chart: the score that gives `t` % relief against `base` (drawn at
+/// `base_y`), labelled with the score and the percentage, the labels kept apart from the
+/// baseline's when the lines are close.
+fn threshold_marks(h: &mut Html, base: f64, base_y: f64, t: f64, y_of: &dyn Fn(f64) -> f64) {
+    let level = base * (1.0 - t / 100.0);
+    let ty = y_of(level);
+    let label_y = if (ty - base_y).abs() < 13.0 {
+        base_y + 17.0
+    } else {
+        ty + 4.0
+    };
+    line(
+        h,
+        "threshold",
+        (LEFT, ty),
+        (RIGHT, ty),
+        "stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"",
+    );
+    label(
+        h,
+        (RIGHT + 5.0, label_y),
+        "font-size=\"11\" fill=\"#c2410c\"",
+        &format!("threshold {:.1}", round1(level)),
+    );
+    label(
+        h,
+        (RIGHT + 5.0, label_y + 12.0),
+        "font-size=\"10\" fill=\"#c2410c\"",
+        &format!("({}\u{a0}% relief)", fmt_pct(t)),
+    );
 }
 
 /// The RFA days in words: `6 months` (182), `3 months` (91), else `N days`.
@@ -1596,33 +1601,7 @@ fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation
                 &format!("baseline {:.1}", round1(base)),
             );
             if base > 0.0 {
-                let t = a.threshold_pct;
-                let level = base * (1.0 - t / 100.0);
-                let ty = y_of(level);
-                let label_y = if (ty - y).abs() < 13.0 {
-                    y + 17.0
-                } else {
-                    ty + 4.0
-                };
-                line(
-                    h,
-                    "threshold",
-                    (LEFT, ty),
-                    (RIGHT, ty),
-                    "stroke=\"#c2410c\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"",
-                );
-                label(
-                    h,
-                    (RIGHT + 5.0, label_y),
-                    "font-size=\"11\" fill=\"#c2410c\"",
-                    &format!("threshold {:.1}", round1(level)),
-                );
-                label(
-                    h,
-                    (RIGHT + 5.0, label_y + 12.0),
-                    "font-size=\"10\" fill=\"#c2410c\"",
-                    &format!("({}\u{a0}% relief)", fmt_pct(t)),
-                );
+                threshold_marks(h, base, y, a.threshold_pct, &y_of);
             }
         }
         None => label(
