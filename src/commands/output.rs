@@ -2,14 +2,10 @@
 //! (never the diary, its `.bak` or its `.lock`); `--output -` is standard output.
 
 use super::context::usage;
-use anyhow::{Context as _, Result, anyhow};
-use std::fs::{self, File, Permissions};
+use anyhow::{Context as _, Result};
+use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-
-/// Mode of a new output file: health data, like the diary.
-const NEW_FILE_MODE: u32 = 0o600;
 
 /// The destination of `report` or `export`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,69 +110,22 @@ fn refuse_diary_paths(diary: &Path, output: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Replace `path` atomically with what `body` writes: a temporary file in the same folder
-/// (the old file's mode, else 0600), flushed and fsynced, renamed over `path`, then the folder
-/// fsynced. On any error the temporary file is removed and `path` is unchanged. A symbolic
-/// link at `path` is replaced by the file (never followed).
+/// Replace `path` atomically with what `body` writes, by the storage module's atomic write
+/// (temporary file in the same folder, fsync, rename, folder fsync; the old file's mode, else
+/// 0600; a link written through to its target). A write whose folder flush alone failed is a
+/// warning, like a diary's.
 pub(super) fn write_file_atomic(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let fail = |what: &str| format!("{}: could not {what}", path.display());
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("{}: not a file name", path.display()))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mode = match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(anyhow!("{}: is a folder, not a file", path.display()));
-        }
-        Ok(meta) if meta.file_type().is_file() => meta.mode() & 0o7777,
-        _ => NEW_FILE_MODE,
-    };
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".tmp-");
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .permissions(Permissions::from_mode(NEW_FILE_MODE))
-        .tempfile_in(dir)
-        // The OS error alone: tempfile adds the random temporary name, which means nothing here.
-        .map_err(|e| {
-            let text = e.to_string();
-            let cause = text
-                .split(" at path \"")
-                .next()
-                .unwrap_or(&text)
-                .to_string();
-            anyhow!("{}: {cause}", fail("create a temporary file in its folder"))
-        })?;
-    {
-        let mut out = BufWriter::with_capacity(64 * 1024, tmp.as_file());
-        body(&mut out)
-            .and_then(|()| out.flush())
-            .with_context(|| fail("write"))?;
-    }
-    let file: &File = tmp.as_file();
-    file.set_permissions(Permissions::from_mode(mode))
-        .with_context(|| fail("set the mode"))?;
-    file.sync_all().with_context(|| fail("flush to disk"))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| fail("replace the file"))?;
-    // The rename is durable once the folder is synced.
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| fail("sync its folder"))?;
-    Ok(())
+    super::record::written(paindiary::storage::write_file_atomic(path, body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::Permissions;
+    use std::os::unix::fs::PermissionsExt;
 
     fn write(path: &Path, bytes: &[u8]) -> Result<()> {
         write_file_atomic(path, |w| w.write_all(bytes))

@@ -63,7 +63,7 @@ fn write_temp(
     diary: &Path,
     dir: &Path,
     prefix: &OsStr,
-    bytes: &[u8],
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     existing: Option<(&Path, &fs::Metadata)>,
 ) -> Result<NamedTempFile, StorageError> {
     let write_err = |e| {
@@ -74,13 +74,26 @@ fn write_temp(
         )
     };
     let mut tmp = temp_builder(prefix).tempfile_in(dir).map_err(|e| {
+        // The OS error alone: tempfile adds the random temporary name, which means nothing to
+        // the user.
+        let text = e.to_string();
+        let cause = text
+            .split(" at path \"")
+            .next()
+            .unwrap_or(&text)
+            .to_string();
         StorageError::io(
             diary,
-            format!("could not create a temporary file in {}", dir.display()),
-            e,
+            "could not create a temporary file in its folder",
+            io::Error::new(e.kind(), cause),
         )
     })?;
-    tmp.write_all(bytes).map_err(write_err)?;
+    {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        body(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(write_err)?;
+    }
     match existing {
         Some((src, meta)) => copy_metadata(diary, src, meta, tmp.as_file())?,
         None => tmp
@@ -110,13 +123,18 @@ fn write_temp(
 /// failed.
 pub fn write_atomic(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     check_size(diary, bytes)?;
-    replace(diary, bytes, true)
+    replace(diary, |w| w.write_all(bytes), true)
 }
 
-/// [`write_atomic`] for files that are not diaries (a report): the same temporary file, fsync,
-/// rename and folder fsync, without a `.bak` and without the size limit. No lock is needed.
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
-    replace(path, bytes, false)
+/// [`write_atomic`] for files that are not diaries (a report, an export): the same temporary
+/// file, fsync, rename and folder fsync (a link written through, the mode and owner kept, a
+/// read-only file refused), without a `.bak` and without the size limit. `body` writes the
+/// content as it is produced, so a large export is never held in memory. No lock is needed.
+pub fn write_file_atomic(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), StorageError> {
+    replace(path, body, false)
 }
 
 /// The largest diary a write may leave: [`MAX_DIARY_BYTES`](super::MAX_DIARY_BYTES), or less
@@ -143,7 +161,11 @@ fn check_size(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     Ok(())
 }
 
-fn replace(shown: &Path, bytes: &[u8], keep_previous: bool) -> Result<(), StorageError> {
+fn replace(
+    shown: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    keep_previous: bool,
+) -> Result<(), StorageError> {
     let target = resolve_target(shown)?;
     let name = file_name_of(&target)?;
     let dir = dir_of(&target);
@@ -155,7 +177,7 @@ fn replace(shown: &Path, bytes: &[u8], keep_previous: bool) -> Result<(), Storag
         shown,
         dir,
         &prefix,
-        bytes,
+        body,
         existing.as_ref().map(|m| (target.as_path(), m)),
     )?;
     if let Some(meta) = existing.as_ref().filter(|_| keep_previous) {
@@ -182,6 +204,7 @@ fn inspect_existing(shown: &Path, target: &Path) -> Result<Option<fs::Metadata>,
     if !meta.is_file() {
         return Err(StorageError::NotAFile {
             path: shown.to_path_buf(),
+            folder: meta.is_dir(),
         });
     }
     if !may_write(target, &meta) {
@@ -356,7 +379,7 @@ pub fn create_new(diary: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     }
     check_size(diary, bytes)?;
     let dir = dir_of(diary);
-    let tmp = write_temp(diary, dir, &temp_prefix(name), bytes, None)?;
+    let tmp = write_temp(diary, dir, &temp_prefix(name), |w| w.write_all(bytes), None)?;
     // No-clobber placement (rename with RENAME_NOREPLACE, or hard link + unlink).
     tmp.persist_noclobber(diary).map_err(|e| {
         if e.error.kind() == io::ErrorKind::AlreadyExists {

@@ -34,9 +34,10 @@ pub enum StorageError {
     )]
     TooLarge { path: PathBuf, size: u64 },
 
-    /// The path exists but is not a regular file (a folder, a FIFO, a device...).
-    #[error("{}: is not a regular file", path.display())]
-    NotAFile { path: PathBuf },
+    /// The path exists but is not a regular file (a folder, a FIFO, a device...); `folder`
+    /// says so when it is a folder that was to be written.
+    #[error("{}: is not a regular file{}", path.display(), if *folder { " (it is a folder)" } else { "" })]
+    NotAFile { path: PathBuf, folder: bool },
 
     /// The path has no file name (e.g. "/" or "..").
     #[error("{}: is not a file path (it has no file name)", path.display())]
@@ -190,6 +191,7 @@ fn check_regular_and_size(path: &Path, meta: &fs::Metadata) -> Result<(), Storag
     if !meta.is_file() {
         return Err(StorageError::NotAFile {
             path: path.to_path_buf(),
+            folder: false,
         });
     }
     if meta.len() > MAX_DIARY_BYTES {
