@@ -244,32 +244,18 @@ fn block_cards(rows: &[BlockRow], color: bool, width: usize) -> String {
             (true, Classification::Inconclusive) => "\x1b[33mINCONCLUSIVE\x1b[0m".into(),
         };
         let so_far = if r.provisional { " (so far)" } else { "" };
-        let full = format!("{}  {}  {}  {result}{so_far}", r.id, r.agent, r.at);
-        let plain = format!(
-            "{}  {}  {}  {}{so_far}",
-            r.id,
-            r.agent,
-            r.at,
-            r.classification.as_str().to_uppercase()
-        );
-        if plain.width() <= width {
-            out.push_str(&full);
+        // The full time when the line fits (measured without colour codes), else the short one.
+        let plain_result = r.classification.as_str().to_uppercase();
+        let head =
+            |at: &str, result: &str| format!("{}  {}  {at}  {result}{so_far}", r.id, r.agent);
+        if head(&r.at, &plain_result).width() <= width {
+            out.push_str(&head(&r.at, &result));
+            out.push('\n');
+        } else if head(&r.at_short, &plain_result).width() <= width {
+            out.push_str(&head(&r.at_short, &result));
             out.push('\n');
         } else {
-            let short = format!("{}  {}  {}  {result}{so_far}", r.id, r.agent, r.at_short);
-            let plain = format!(
-                "{}  {}  {}  {}{so_far}",
-                r.id,
-                r.agent,
-                r.at_short,
-                r.classification.as_str().to_uppercase()
-            );
-            if plain.width() <= width {
-                out.push_str(&short);
-                out.push('\n');
-            } else {
-                out.push_str(&wrapped(&short, width, ""));
-            }
+            out.push_str(&wrapped(&head(&r.at_short, &result), width, ""));
         }
         for line in [
             format!("target {}", r.target),

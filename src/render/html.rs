@@ -8,6 +8,7 @@
 //! (escaped and bidi-isolated), numbers through [`Html::num`]. Renderers are fed by the
 //! evaluation's result types and the diary; no clinical value is derived here.
 
+use super::sanitize::is_bidi_control;
 use super::{display_pct, display_time, round1};
 use crate::diary::{Diary, Entry, Procedure, ProcedureKind};
 use crate::evaluation::{
@@ -31,11 +32,6 @@ pub struct Options {
     /// The same diary evaluated under `cms` (LCD L38801), for the payer section when the
     /// report's protocol is another one.
     pub payer: Option<Evaluation>,
-}
-
-/// The characters that could reorder text around them (SPEC §4).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` safe inside HTML text and attribute values: `&`, `<`, `>`, `"` and `'` become
@@ -1046,25 +1042,7 @@ fn svg_chart(
         );
     }
     // Grid and y axis.
-    for v in 0..=10 {
-        let y = y_of(f64::from(v));
-        line(
-            h,
-            "grid",
-            (LEFT, y),
-            (RIGHT, y),
-            "stroke=\"#e5e5e5\" stroke-width=\"1\"",
-        );
-        if v % 2 == 0 {
-            label(
-                h,
-                (LEFT - 6.0, y + 4.0),
-                "font-size=\"11\" text-anchor=\"end\" fill=\"#333\"",
-                &v.to_string(),
-            );
-        }
-    }
-    h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
+    score_axis(h, &y_of);
     // X axis ticks and labels: the window part, then the part after it.
     let mut last_label = f64::NEG_INFINITY;
     let mut ticks = |h: &mut Html, from: f64, to: f64| {
@@ -1236,6 +1214,30 @@ fn rfa_baseline_entries<'a>(
     before.sort_by_key(|e| e.at.instant());
     let skip = before.len().saturating_sub(a.baseline_readings);
     before.split_off(skip)
+}
+
+/// The score axis of a chart: a grid line for every score 0–10, labels on the even ones, and
+/// the axis title.
+fn score_axis(h: &mut Html, y_of: &dyn Fn(f64) -> f64) {
+    for v in 0..=10 {
+        let y = y_of(f64::from(v));
+        line(
+            h,
+            "grid",
+            (LEFT, y),
+            (RIGHT, y),
+            "stroke=\"#e5e5e5\" stroke-width=\"1\"",
+        );
+        if v % 2 == 0 {
+            label(
+                h,
+                (LEFT - 6.0, y + 4.0),
+                "font-size=\"11\" text-anchor=\"end\" fill=\"#333\"",
+                &v.to_string(),
+            );
+        }
+    }
+    h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
 }
 
 /// The threshold line of a chart: the score that gives `t` % relief against `base` (drawn at
@@ -1479,25 +1481,7 @@ fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation
         );
     }
     // Grid and y axis.
-    for v in 0..=10 {
-        let y = y_of(f64::from(v));
-        line(
-            h,
-            "grid",
-            (LEFT, y),
-            (RIGHT, y),
-            "stroke=\"#e5e5e5\" stroke-width=\"1\"",
-        );
-        if v % 2 == 0 {
-            label(
-                h,
-                (LEFT - 6.0, y + 4.0),
-                "font-size=\"11\" text-anchor=\"end\" fill=\"#333\"",
-                &v.to_string(),
-            );
-        }
-    }
-    h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
+    score_axis(h, &y_of);
     // X axis: the start of the baseline window, then ticks in weeks or months.
     let xb = x(-(crate::evaluation::RFA_BASELINE_DAYS as f64));
     line(
