@@ -1116,25 +1116,7 @@ fn svg_chart(
     );
     // Baseline and threshold.
     match b.baseline {
-        Some(base) => {
-            let y = y_of(base);
-            line(
-                h,
-                "baseline",
-                (LEFT, y),
-                (RIGHT, y),
-                "stroke=\"#1d4ed8\" stroke-width=\"1.5\"",
-            );
-            label(
-                h,
-                (RIGHT + 5.0, y + 4.0),
-                "font-size=\"11\" fill=\"#1d4ed8\"",
-                &format!("baseline {:.1}", round1(base)),
-            );
-            if base > 0.0 {
-                threshold_marks(h, base, y, evaluation.protocol.threshold_pct, &y_of);
-            }
-        }
+        Some(base) => baseline_marks(h, base, evaluation.protocol.threshold_pct, &y_of),
         None => label(
             h,
             (RIGHT - 6.0, TOP + 14.0),
@@ -1238,6 +1220,27 @@ fn score_axis(h: &mut Html, y_of: &dyn Fn(f64) -> f64) {
         }
     }
     h.tag("<text x=\"12\" y=\"129\" font-size=\"11\" fill=\"#333\" transform=\"rotate(-90 12 129)\" text-anchor=\"middle\">pain score</text>\n");
+}
+
+/// The baseline line of a chart, labelled, and (with a baseline above 0) its threshold line.
+fn baseline_marks(h: &mut Html, base: f64, t: f64, y_of: &dyn Fn(f64) -> f64) {
+    let y = y_of(base);
+    line(
+        h,
+        "baseline",
+        (LEFT, y),
+        (RIGHT, y),
+        "stroke=\"#1d4ed8\" stroke-width=\"1.5\"",
+    );
+    label(
+        h,
+        (RIGHT + 5.0, y + 4.0),
+        "font-size=\"11\" fill=\"#1d4ed8\"",
+        &format!("baseline {:.1}", round1(base)),
+    );
+    if base > 0.0 {
+        threshold_marks(h, base, y, t, y_of);
+    }
 }
 
 /// The threshold line of a chart: the score that gives `t` % relief against `base` (drawn at
@@ -1569,25 +1572,7 @@ fn rfa_svg_chart(h: &mut Html, a: &AblationEvaluation, diary: &Diary, evaluation
     );
     // Baseline and threshold.
     match a.baseline {
-        Some(base) => {
-            let y = y_of(base);
-            line(
-                h,
-                "baseline",
-                (LEFT, y),
-                (RIGHT, y),
-                "stroke=\"#1d4ed8\" stroke-width=\"1.5\"",
-            );
-            label(
-                h,
-                (RIGHT + 5.0, y + 4.0),
-                "font-size=\"11\" fill=\"#1d4ed8\"",
-                &format!("baseline {:.1}", round1(base)),
-            );
-            if base > 0.0 {
-                threshold_marks(h, base, y, a.threshold_pct, &y_of);
-            }
-        }
+        Some(base) => baseline_marks(h, base, a.threshold_pct, &y_of),
         None => label(
             h,
             (RIGHT - 6.0, TOP + 26.0),
