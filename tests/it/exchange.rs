@@ -639,3 +639,46 @@ fn export_output_into_a_missing_folder_is_exit_1_and_writes_nothing() {
         "no temporary name in the message: {err}"
     );
 }
+
+/// `--output` is written like the diary (storage's atomic write): a link is written through to
+/// its target and stays a link; a read-only file is refused and left as it was.
+#[test]
+fn export_output_writes_through_a_link_and_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::utc().with_diary(DIARY);
+    let target = env.path("real.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = env.path("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    env.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        link.to_str().unwrap(),
+    ]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.starts_with("record,id,at,"), "{written}");
+
+    let ro = env.path("ro.csv");
+    std::fs::write(&ro, "keep").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    env.fails(
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--output",
+            ro.to_str().unwrap(),
+        ],
+        1,
+        &["ro.csv"],
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "keep");
+}
