@@ -5,7 +5,8 @@ use crate::cli::{BlockArgs, LogArgs, RfaArgs};
 use anyhow::Result;
 use chrono::{DateTime, Duration, FixedOffset, Local};
 use paindiary::diary::{
-    Diary, Entry, Extra, Procedure, ProcedureKind, Sedation, Timestamp, to_bytes,
+    Details, Diary, Entry, EntryDetails, Extra, Procedure, ProcedureKind, Sedation, Timestamp,
+    to_bytes,
 };
 use paindiary::evaluation::{Protocol, entry_reliefs, evaluate};
 use paindiary::render::round1;
@@ -288,16 +289,16 @@ pub(super) fn log(ctx: &Context, args: LogArgs) -> Result<()> {
         };
         let id = diary.next_entry_id();
         diary.insert_entry(Entry {
-            id: id.clone(),
+            id: id.as_str().into(),
             at: Timestamp::new(at),
             score: args.score,
-            activity: args.activity,
-            relief: args.relief,
-            medication: args.medication,
-            note: args.note,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
+            activity: args.activity.map(Into::into),
+            details: Details::new(EntryDetails {
+                relief: args.relief,
+                medication: args.medication,
+                note: args.note,
+                ..EntryDetails::default()
+            }),
         });
         Ok(describe_entry(diary, &id))
     })?;

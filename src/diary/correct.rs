@@ -18,7 +18,8 @@
 //!   the first retraction's time and reason are kept.
 
 use super::model::{
-    Anesthetic, Diary, Extra, Procedure, ProcedureKind, Retraction, Sedation, Side, Timestamp,
+    Anesthetic, Diary, Extra, Procedure, ProcedureKind, Retraction, Sedation, ShortText, Side,
+    Timestamp,
 };
 use super::save::Num;
 use serde_json::{Map, Value, json};
@@ -158,8 +159,8 @@ fn procedure_word(p: &Procedure) -> &'static str {
     if p.is_block() { "block" } else { "RFA" }
 }
 
-fn text_value(text: &Option<String>) -> Value {
-    text.as_ref().map_or(Value::Null, |t| json!(t))
+fn text_value(text: Option<&str>) -> Value {
+    text.map_or(Value::Null, |t| json!(t))
 }
 
 fn num_value(v: Option<f64>) -> Value {
@@ -258,41 +259,42 @@ fn amend_entry(
         let new = cleared(activity);
         replaced.push(Replaced {
             field: "activity",
-            old: text_value(&entry.activity),
-            new: text_value(&new),
+            old: text_value(entry.activity.as_deref()),
+            new: text_value(new.as_deref()),
         });
-        entry.activity = new;
+        entry.activity = new.map(ShortText::from);
     }
     if let Some(relief) = change.relief {
         replaced.push(Replaced {
             field: "relief",
-            old: num_value(entry.relief),
+            old: num_value(entry.details.relief),
             new: num_value(Some(relief)),
         });
-        entry.relief = Some(relief);
+        entry.details.relief = Some(relief);
     }
     if let Some(medication) = change.medication {
         let new = cleared(medication);
         replaced.push(Replaced {
             field: "medication",
-            old: text_value(&entry.medication),
-            new: text_value(&new),
+            old: text_value(entry.details.medication.as_deref()),
+            new: text_value(new.as_deref()),
         });
-        entry.medication = new;
+        entry.details.medication = new;
     }
     if let Some(note) = change.note {
         let new = cleared(note);
         replaced.push(Replaced {
             field: "note",
-            old: text_value(&entry.note),
-            new: text_value(&new),
+            old: text_value(entry.details.note.as_deref()),
+            new: text_value(new.as_deref()),
         });
-        entry.note = new;
+        entry.details.note = new;
     }
     // A flag that gives the value the record already has changes nothing and is not history.
     replaced.retain(|r| r.old != r.new);
     if !replaced.is_empty() {
         entry
+            .details
             .history
             .get_or_insert_with(Vec::new)
             .push(history_item(now, &replaced));
@@ -342,8 +344,8 @@ fn amend_procedure(
         let new = cleared(region);
         replaced.push(Replaced {
             field: "region",
-            old: text_value(&p.region),
-            new: text_value(&new),
+            old: text_value(p.region.as_deref()),
+            new: text_value(new.as_deref()),
         });
         p.region = new;
     }
@@ -388,8 +390,8 @@ fn amend_procedure(
         let new = cleared(note);
         replaced.push(Replaced {
             field: "note",
-            old: text_value(&p.note),
-            new: text_value(&new),
+            old: text_value(p.note.as_deref()),
+            new: text_value(new.as_deref()),
         });
         p.note = new;
     }
@@ -416,7 +418,7 @@ pub fn retract(
     now: &Timestamp,
 ) -> Result<&'static str, CorrectError> {
     let (what, slot) = match find(diary, id)? {
-        Found::Entry(i) => ("entry", &mut diary.entries[i].retracted),
+        Found::Entry(i) => ("entry", &mut diary.entries[i].details.retracted),
         Found::Procedure(i) => {
             let p = &mut diary.procedures[i];
             (procedure_word(p), &mut p.retracted)
@@ -479,7 +481,7 @@ mod tests {
         let e = &d.entries[0];
         assert_eq!(e.score, 2.5);
         assert_eq!(e.activity, None);
-        assert_eq!(e.note.as_deref(), Some("walked"));
+        assert_eq!(e.details.note.as_deref(), Some("walked"));
         let later = Timestamp::parse("2026-11-22T08:00:00-07:00").unwrap();
         amend(
             &mut d,
@@ -491,7 +493,7 @@ mod tests {
             &later,
         )
         .unwrap();
-        let history = serde_json::to_string(&d.entries[0].history).unwrap();
+        let history = serde_json::to_string(&d.entries[0].details.history).unwrap();
         assert_eq!(
             history,
             r#"[{"amended_at":"2026-11-21T08:00:00-07:00","score":7,"activity":"standing","note":null},{"amended_at":"2026-11-22T08:00:00-07:00","score":2.5}]"#
@@ -518,7 +520,7 @@ mod tests {
         assert_eq!(ids(&d), ["e2", "e3", "e1"]);
         assert_eq!(d.entries[2].at.text(), "2026-11-20T18:30:00Z");
         // Unknown fields of other entries are untouched.
-        assert_eq!(d.entries[0].extra.get("mood"), Some(&json!("ok")));
+        assert_eq!(d.entries[0].details.extra.get("mood"), Some(&json!("ok")));
     }
 
     #[test]
@@ -548,7 +550,7 @@ mod tests {
     fn retract_once() {
         let mut d = diary();
         retract(&mut d, "e2", "scored the injection site".into(), &now()).unwrap();
-        let x = d.entries[1].retracted.as_ref().unwrap();
+        let x = d.entries[1].details.retracted.as_ref().unwrap();
         assert_eq!(x.at.text(), "2026-11-21T08:00:00-07:00");
         assert_eq!(x.reason.as_deref(), Some("scored the injection site"));
         let before = d.clone();

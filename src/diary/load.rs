@@ -2,8 +2,9 @@
 //! checks across values; errors carry the JSON path and, for parse-time errors, line:column.
 
 use super::model::{
-    Anesthetic, Bounded, Diary, Entry, Extra, FORMAT_NAME, FORMAT_VERSION, Patient, Procedure,
-    ProcedureKind, Relief, Retraction, Score, Sedation, Side, Timestamp,
+    Anesthetic, Bounded, Details, Diary, Entry, EntryDetails, Extra, FORMAT_NAME, FORMAT_VERSION,
+    Patient, Procedure, ProcedureKind, Relief, Retraction, Score, Sedation, ShortText, Side,
+    Timestamp,
 };
 use serde::Deserialize;
 use serde::de::{
@@ -347,7 +348,7 @@ fn assign_missing_ids(diary: &mut Diary) {
     if diary.entries.iter().any(|e| e.id.is_empty()) {
         for i in 0..diary.entries.len() {
             if diary.entries[i].id.is_empty() {
-                diary.entries[i].id = diary.next_entry_id();
+                diary.entries[i].id = diary.next_entry_id().into();
             }
         }
     }
@@ -489,12 +490,12 @@ struct ProcedureWire {
 #[derive(Deserialize)]
 #[serde(expecting = "an entry object")]
 struct EntryWire {
-    #[serde(default, deserialize_with = "opt_text")]
-    id: Option<String>,
+    #[serde(default, deserialize_with = "opt_short_text")]
+    id: Option<ShortText>,
     at: Timestamp,
     score: Score,
-    #[serde(default, deserialize_with = "opt_text")]
-    activity: Option<String>,
+    #[serde(default, deserialize_with = "opt_short_text")]
+    activity: Option<ShortText>,
     #[serde(default)]
     relief: Option<Relief>,
     #[serde(default, deserialize_with = "opt_text")]
@@ -574,12 +575,14 @@ impl<'de> Deserialize<'de> for Entry {
             at: w.at,
             score: w.score.get(),
             activity: w.activity,
-            relief: w.relief.map(Relief::get),
-            medication: w.medication,
-            note: w.note,
-            retracted: w.retracted,
-            history: w.history,
-            extra: w.extra,
+            details: Details::new(EntryDetails {
+                relief: w.relief.map(Relief::get),
+                medication: w.medication,
+                note: w.note,
+                retracted: w.retracted,
+                history: w.history,
+                extra: w.extra,
+            }),
         })
     }
 }
@@ -791,43 +794,65 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-/// A string, with the "expected …" text given.
-struct Text(&'static str);
+/// A string, with the "expected …" text given, as a `String` or a [`ShortText`].
+struct Text<T = String>(&'static str, PhantomData<T>);
 
-impl<'de> Visitor<'de> for Text {
-    type Value = String;
+fn text<T>(expecting: &'static str) -> Text<T> {
+    Text(expecting, PhantomData)
+}
+
+impl<'de, T: From<String> + for<'a> From<&'a str>> Visitor<'de> for Text<T> {
+    type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(self.0)
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from(v))
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Text {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+impl<'de, T: From<String> + for<'a> From<&'a str>> DeserializeSeed<'de> for Text<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_string(self)
     }
 }
 
 /// A string or null.
 fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    scalar_visitor!(V -> Option<String>, "a string or null",
-        fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+    opt_text_as(d)
+}
+
+/// A string or null, kept inline when short (entry ids, activities).
+fn opt_short_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ShortText>, D::Error> {
+    opt_text_as(d)
+}
+
+fn opt_text_as<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String> + for<'a> From<&'a str>,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: From<String> + for<'a> From<&'a str>> Visitor<'de> for V<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
             Ok(None)
         }
-        fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
             Ok(None)
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-            Text("a string or null").deserialize(d).map(Some)
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            text("a string or null").deserialize(d).map(Some)
         }
-    );
-    d.deserialize_option(V)
+    }
+    d.deserialize_option(V(PhantomData))
 }
 
 fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -844,7 +869,7 @@ fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     scalar_visitor!(V -> Vec<String>, "an array of strings",
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
             let mut out = Vec::new();
-            while let Some(s) = seq.next_element_seed(Text("a string"))? {
+            while let Some(s) = seq.next_element_seed(text::<String>("a string"))? {
                 out.push(s);
             }
             Ok(out)

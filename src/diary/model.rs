@@ -396,14 +396,29 @@ pub struct Retraction {
     pub extra: Extra,
 }
 
+/// Short text kept inline (ids, activities): up to 24 bytes without a heap allocation, so a
+/// million entries cost one vector and no million small strings.
+pub type ShortText = compact_str::CompactString;
+
 /// One timestamped pain score.
+///
+/// Laid out for large diaries (96 bytes): what every entry has (id, time, score, activity)
+/// inline; what few entries have (relief, medication, note, retraction, history, unknown
+/// fields) in [`Details`], one pointer when absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub id: String,
+    pub id: ShortText,
     pub at: Timestamp,
     /// NRS-11, 0 to 10, decimals allowed.
     pub score: f64,
-    pub activity: Option<String>,
+    pub activity: Option<ShortText>,
+    /// Relief, medication, note and record keeping: read and written as `entry.details.note`.
+    pub details: Details,
+}
+
+/// The less common fields of an entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryDetails {
     /// Patient-reported percent relief, 0 to 100.
     pub relief: Option<f64>,
     pub medication: Option<String>,
@@ -414,36 +429,78 @@ pub struct Entry {
     pub extra: Extra,
 }
 
+impl EntryDetails {
+    const NONE: EntryDetails = EntryDetails {
+        relief: None,
+        medication: None,
+        note: None,
+        retracted: None,
+        history: None,
+        extra: Extra(None),
+    };
+}
+
+/// An entry's [`EntryDetails`], allocated only when one of them is set. Reads see empty
+/// details when there are none; a write through `&mut` allocates them.
+#[derive(Debug, Clone, Default)]
+pub struct Details(Option<Box<EntryDetails>>);
+
+impl Details {
+    /// Boxed only when something is set.
+    pub fn new(details: EntryDetails) -> Self {
+        if details == EntryDetails::NONE {
+            Details(None)
+        } else {
+            Details(Some(Box::new(details)))
+        }
+    }
+}
+
+impl std::ops::Deref for Details {
+    type Target = EntryDetails;
+    fn deref(&self) -> &EntryDetails {
+        self.0.as_deref().unwrap_or(&EntryDetails::NONE)
+    }
+}
+
+impl std::ops::DerefMut for Details {
+    fn deref_mut(&mut self) -> &mut EntryDetails {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl PartialEq for Details {
+    /// Equal when the fields are: no details and empty ones are the same.
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
 /// True when an optional text field is present and not blank (SPEC §3 "has an activity").
-fn has_text(field: &Option<String>) -> bool {
-    field.as_deref().is_some_and(|s| !s.trim().is_empty())
+fn has_text(field: Option<&str>) -> bool {
+    field.is_some_and(|s| !s.trim().is_empty())
 }
 
 impl Entry {
     /// A score at `at` with nothing else recorded.
-    pub fn new(id: impl Into<String>, at: Timestamp, score: f64) -> Entry {
+    pub fn new(id: impl Into<ShortText>, at: Timestamp, score: f64) -> Entry {
         Entry {
             id: id.into(),
             at,
             score,
             activity: None,
-            relief: None,
-            medication: None,
-            note: None,
-            retracted: None,
-            history: None,
-            extra: Extra::default(),
+            details: Details::default(),
         }
     }
 
     pub fn is_retracted(&self) -> bool {
-        self.retracted.is_some()
+        self.details.retracted.is_some()
     }
     pub fn has_activity(&self) -> bool {
-        has_text(&self.activity)
+        has_text(self.activity.as_deref())
     }
     pub fn has_medication(&self) -> bool {
-        has_text(&self.medication)
+        has_text(self.details.medication.as_deref())
     }
 }
 
@@ -565,6 +622,50 @@ pub fn decimal_successor(digits: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A million entries must fit beside the file's bytes in 2× the file (issue 10): what
+    /// every entry has stays inline, everything else behind one pointer.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_entry_takes_96_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 96);
+        assert_eq!(std::mem::size_of::<Details>(), 8);
+        assert_eq!(std::mem::size_of::<Option<ShortText>>(), 24);
+    }
+
+    #[test]
+    fn ids_and_activities_of_up_to_24_bytes_need_no_allocation() {
+        let id = ShortText::from("e1000000");
+        assert!(!id.is_heap_allocated());
+        let activity = ShortText::from("sitting 30 min at a desk");
+        assert!(!activity.is_heap_allocated());
+        assert!(ShortText::from("walking the dog round the park").is_heap_allocated());
+    }
+
+    #[test]
+    fn details_are_allocated_only_when_something_is_set() {
+        let loaded = crate::diary::parse_diary(
+            br#"{"format":"paindiary","version":1,"entries":[
+              {"id":"e1","at":"2025-03-01T08:00:00+01:00","score":6,"activity":"walking",
+               "relief":null,"medication":null,"note":null},
+              {"id":"e2","at":"2025-03-01T09:00:00+01:00","score":6,"note":"sore"}]}"#,
+        )
+        .unwrap();
+        assert!(loaded.entries[0].details.0.is_none());
+        assert_eq!(loaded.entries[0].details.note, None);
+        assert!(loaded.entries[1].details.0.is_some());
+        assert_eq!(loaded.entries[1].details.note.as_deref(), Some("sore"));
+        assert!(Details::new(EntryDetails::default()).0.is_none());
+
+        // A write allocates; clearing it again compares equal to never having had details.
+        let mut entry = loaded.entries[0].clone();
+        entry.details.medication = Some("ibuprofen".into());
+        assert!(entry.details.0.is_some());
+        assert_ne!(entry, loaded.entries[0]);
+        entry.details.medication = None;
+        assert!(entry.details.0.is_some());
+        assert_eq!(entry, loaded.entries[0]);
+    }
+
     #[test]
     fn next_id_skips_every_used_number() {
         assert_eq!(
@@ -605,9 +706,9 @@ mod tests {
 
     #[test]
     fn has_text_trims_unicode_white_space() {
-        assert!(!has_text(&None));
-        assert!(!has_text(&Some(" \u{3000}\t".into())));
-        assert!(has_text(&Some(" walking ".into())));
+        assert!(!has_text(None));
+        assert!(!has_text(Some(" \u{3000}\t")));
+        assert!(has_text(Some(" walking ")));
     }
 
     #[test]

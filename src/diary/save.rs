@@ -82,16 +82,16 @@ impl Entry {
         map.serialize_entry("at", &self.at.text())?;
         map.serialize_entry("score", &Num(self.score))?;
         map.serialize_entry("activity", &self.activity)?;
-        map.serialize_entry("relief", &self.relief.map(Num))?;
-        map.serialize_entry("medication", &self.medication)?;
-        map.serialize_entry("note", &self.note)?;
-        if let Some(r) = &self.retracted {
+        map.serialize_entry("relief", &self.details.relief.map(Num))?;
+        map.serialize_entry("medication", &self.details.medication)?;
+        map.serialize_entry("note", &self.details.note)?;
+        if let Some(r) = &self.details.retracted {
             map.serialize_entry("retracted", r)?;
         }
-        if let Some(h) = &self.history {
+        if let Some(h) = &self.details.history {
             map.serialize_entry("history", h)?;
         }
-        for (k, v) in self.extra.iter() {
+        for (k, v) in self.details.extra.iter() {
             if !reserved.contains(&k.as_str()) {
                 map.serialize_entry(k, v)?;
             }

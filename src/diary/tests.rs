@@ -37,7 +37,7 @@ fn loads_a_good_diary_sorted_by_instant() {
     let ids: Vec<_> = d.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["e1", "e2"]);
     assert_eq!(d.entries[1].score, 2.5);
-    assert_eq!(d.entries[1].relief, Some(60.0));
+    assert_eq!(d.entries[1].details.relief, Some(60.0));
     assert!(d.entries[1].has_activity());
 }
 
@@ -452,7 +452,10 @@ fn flatten_and_arbitrary_precision_disagree_on_typed_numbers() {
         r#"{V1}"entries":[{{"id":"e1","at":"2026-11-20T09:00:00Z","score":1.5,"relief":2.0e1,"x":1.50,"y":{{"z":1e2}}}}]}}"#
     );
     let d = parse_diary(text.as_bytes()).unwrap();
-    assert_eq!((d.entries[0].score, d.entries[0].relief), (1.5, Some(20.0)));
+    assert_eq!(
+        (d.entries[0].score, d.entries[0].details.relief),
+        (1.5, Some(20.0))
+    );
     let out = String::from_utf8(to_bytes(&d).unwrap()).unwrap();
     assert!(out.contains(r#""x":1.50,"y":{"z":1e+2}"#), "{out}");
 }

@@ -234,7 +234,7 @@ pub fn follow_up(
             let relief_pct = usable.map(|b| (b - e.score) / b * 100.0);
             FollowUpReading {
                 position,
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 at: e.at.clone(),
                 days_after: whole_days(at, t),
                 score: e.score,

@@ -142,7 +142,7 @@ fn medication_between(timeline: &Timeline, at: i128, from: i128, to: i128) -> (b
     let day_before = at - minutes_ns(24 * 60);
     let (mut other, mut regular) = (false, false);
     for j in timeline.first_at_or_after(from)..timeline.first_after(to) {
-        if let Some(key) = medication_key(timeline.entry(j).medication.as_deref()) {
+        if let Some(key) = medication_key(timeline.entry(j).details.medication.as_deref()) {
             if timeline
                 .first_recorded(&key)
                 .is_some_and(|t| t <= day_before)
@@ -249,7 +249,7 @@ fn flags(
         }
     }
     if post.clone().any(|r| {
-        let reported = timeline.diary.entries[r.entry].relief;
+        let reported = timeline.diary.entries[r.entry].details.relief;
         matches!((r.relief_pct, reported), (Some(c), Some(p)) if (c - p).abs() >= 30.0 - TOLERANCE)
     }) {
         flags.push(Flag::PprDiscordant);

@@ -110,7 +110,9 @@ impl<'a> Timeline<'a> {
             .get_or_init(|| {
                 let mut map = HashMap::new();
                 for (j, &t) in self.instants.iter().enumerate() {
-                    if let Some(k) = words::medication_key(self.entry(j).medication.as_deref()) {
+                    if let Some(k) =
+                        words::medication_key(self.entry(j).details.medication.as_deref())
+                    {
                         map.entry(k).or_insert(t);
                     }
                 }

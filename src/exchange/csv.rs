@@ -23,8 +23,8 @@
 
 use super::{RecordRef, records_in_time_order};
 use crate::diary::{
-    Anesthetic, Diary, Entry, Extra, Num, Procedure, ProcedureKind, Retraction, Sedation, Side,
-    Timestamp, decimal_successor, id_number,
+    Anesthetic, Details, Diary, Entry, EntryDetails, Extra, Num, Procedure, ProcedureKind,
+    Retraction, Sedation, ShortText, Side, Timestamp, decimal_successor, id_number,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -151,8 +151,8 @@ fn num(v: f64) -> String {
     serde_json::to_string(&Num(v)).unwrap_or_default()
 }
 
-fn text(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
+fn text(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_string()
 }
 
 fn procedure_row(p: &Procedure) -> [String; 17] {
@@ -160,9 +160,9 @@ fn procedure_row(p: &Procedure) -> [String; 17] {
     row[RECORD] = "procedure".into();
     row[ID] = p.id.clone();
     row[AT] = p.at.text();
-    row[NOTE] = text(&p.note);
+    row[NOTE] = text(p.note.as_deref());
     row[KIND] = p.kind.as_str().into();
-    row[REGION] = text(&p.region);
+    row[REGION] = text(p.region.as_deref());
     row[LEVELS] = p.levels.join(";");
     row[SIDE] = p.side.map(|s| s.as_str().to_string()).unwrap_or_default();
     row[ANESTHETIC] = p
@@ -178,21 +178,21 @@ fn procedure_row(p: &Procedure) -> [String; 17] {
 fn retraction_cells(row: &mut [String; 17], retracted: Option<&Retraction>) {
     if let Some(r) = retracted {
         row[RETRACTED_AT] = r.at.text();
-        row[RETRACTED_REASON] = text(&r.reason);
+        row[RETRACTED_REASON] = text(r.reason.as_deref());
     }
 }
 
 fn entry_row(e: &Entry) -> [String; 17] {
     let mut row: [String; 17] = Default::default();
     row[RECORD] = "entry".into();
-    row[ID] = e.id.clone();
+    row[ID] = e.id.to_string();
     row[AT] = e.at.text();
     row[SCORE] = num(e.score);
-    row[ACTIVITY] = text(&e.activity);
-    row[RELIEF] = e.relief.map(num).unwrap_or_default();
-    row[MEDICATION] = text(&e.medication);
-    row[NOTE] = text(&e.note);
-    retraction_cells(&mut row, e.retracted.as_deref());
+    row[ACTIVITY] = text(e.activity.as_deref());
+    row[RELIEF] = e.details.relief.map(num).unwrap_or_default();
+    row[MEDICATION] = text(e.details.medication.as_deref());
+    row[NOTE] = text(e.details.note.as_deref());
+    retraction_cells(&mut row, e.details.retracted.as_deref());
     row
 }
 
@@ -501,16 +501,18 @@ fn parse_entry(cells: &[&str]) -> CellResult<Entry> {
     must_be_empty(cells, &PROCEDURE_ONLY, "an entry")?;
     let retracted = retraction(cells)?;
     Ok(Entry {
-        id: cells[ID].to_string(),
+        id: cells[ID].into(),
         at: required(time(cells, AT)?, AT, "an entry")?,
         score: required(bounded(cells, SCORE, 10.0)?, SCORE, "an entry")?,
-        activity: opt_text(cells, ACTIVITY),
-        relief: bounded(cells, RELIEF, 100.0)?,
-        medication: opt_text(cells, MEDICATION),
-        note: opt_text(cells, NOTE),
-        retracted,
-        history: None,
-        extra: Extra::default(),
+        activity: opt_text(cells, ACTIVITY).map(ShortText::from),
+        details: Details::new(EntryDetails {
+            relief: bounded(cells, RELIEF, 100.0)?,
+            medication: opt_text(cells, MEDICATION),
+            note: opt_text(cells, NOTE),
+            retracted,
+            history: None,
+            extra: Extra::default(),
+        }),
     })
 }
 
@@ -524,8 +526,8 @@ struct IdCheck {
 impl IdCheck {
     fn check(&mut self, record: &Record, row: u64) -> Result<(), String> {
         let (seen, id, what) = match record {
-            Record::Procedure(p) => (&mut self.procedures, &p.id, "procedure"),
-            Record::Entry(e) => (&mut self.entries, &e.id, "entry"),
+            Record::Procedure(p) => (&mut self.procedures, p.id.as_str(), "procedure"),
+            Record::Entry(e) => (&mut self.entries, e.id.as_str(), "entry"),
         };
         if id.is_empty() {
             return Ok(());
@@ -536,7 +538,7 @@ impl IdCheck {
                 shown(id)
             ));
         }
-        seen.insert(id.clone(), row);
+        seen.insert(id.to_string(), row);
         Ok(())
     }
 }
@@ -581,7 +583,7 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
             }
             Record::Entry(mut e) => {
                 if !kept_ids || e.id.is_empty() {
-                    e.id = entry_ids.next();
+                    e.id = entry_ids.next().into();
                 }
                 diary.entries.push(e);
                 imported.entries += 1;

@@ -187,8 +187,8 @@ fn bad_char(c: char) -> bool {
 }
 
 /// An optional text, kept only when it has some content (FHIR strings are never empty).
-fn content(text: &Option<String>) -> Option<String> {
-    text.as_deref().and_then(fhir_text)
+fn content(text: Option<&str>) -> Option<String> {
+    text.and_then(fhir_text)
 }
 
 /// The widest offset a FHIR `dateTime` can hold: ±14:00 (RFC 3339 allows up to ±23:59).
@@ -278,7 +278,7 @@ fn time_element(r: &mut Map<String, Value>, key: &str, at: &Timestamp, notes: &m
 
 /// `retracted TIME: reason` for a note.
 fn retraction_note(x: &crate::diary::Retraction) -> Value {
-    let reason = content(&x.reason)
+    let reason = content(x.reason.as_deref())
         .map(|r| format!(": {r}"))
         .unwrap_or_default();
     let at = date_time(&x.at).unwrap_or_else(|| x.at.text());
@@ -307,7 +307,7 @@ fn procedure(p: &Procedure, subject: &Value) -> Value {
     time_element(&mut r, "performedDateTime", &p.at, &mut notes);
     let levels: Vec<String> = p.levels.iter().filter_map(|l| fhir_text(l)).collect();
     let site: Vec<String> = [
-        content(&p.region),
+        content(p.region.as_deref()),
         Some(levels.join(", ")).filter(|l| !l.is_empty()),
         p.side.map(|s| s.as_str().to_string()),
     ]
@@ -317,7 +317,7 @@ fn procedure(p: &Procedure, subject: &Value) -> Value {
     if !site.is_empty() {
         r.insert("bodySite".into(), json!([{"text": site.join("; ")}]));
     }
-    if let Some(note) = content(&p.note) {
+    if let Some(note) = content(p.note.as_deref()) {
         notes.push(annotation(note));
     }
     if let Some(x) = p.retracted.as_deref() {
@@ -372,19 +372,19 @@ fn observation(e: &Entry, subject: &Value, part_of: Option<&str>) -> Value {
             }),
         );
     }
-    if let Some(activity) = content(&e.activity) {
+    if let Some(activity) = content(e.activity.as_deref()) {
         notes.push(annotation(format!("activity: {activity}")));
     }
-    if let Some(relief) = e.relief {
+    if let Some(relief) = e.details.relief {
         notes.push(annotation(format!("patient-reported relief: {} %", relief)));
     }
-    if let Some(medication) = content(&e.medication) {
+    if let Some(medication) = content(e.details.medication.as_deref()) {
         notes.push(annotation(format!("medication: {medication}")));
     }
-    if let Some(note) = content(&e.note) {
+    if let Some(note) = content(e.details.note.as_deref()) {
         notes.push(annotation(note));
     }
-    if let Some(x) = e.retracted.as_deref() {
+    if let Some(x) = e.details.retracted.as_deref() {
         notes.push(retraction_note(x));
     }
     if !notes.is_empty() {

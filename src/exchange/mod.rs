@@ -80,7 +80,7 @@ mod tests {
             .iter()
             .map(|r| match r {
                 RecordRef::Procedure(_, p) => p.id.clone(),
-                RecordRef::Entry(_, e) => e.id.clone(),
+                RecordRef::Entry(_, e) => e.id.to_string(),
             })
             .collect();
         assert_eq!(order, ["e1", "b1", "e2", "e3"]);

@@ -77,17 +77,17 @@ pub fn entries_csv(diary: &Diary, reliefs: &[EntryRelief]) -> String {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let num = |v: f64| serde_json::to_string(&Num(v)).unwrap_or_default();
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let text = |v: Option<&str>| v.unwrap_or_default().to_string();
     let mut rows: Vec<Vec<String>> = vec![LIST_CSV_HEADER.iter().map(|s| s.to_string()).collect()];
     for (e, r) in diary.entries.iter().zip(reliefs) {
         rows.push(vec![
-            e.id.clone(),
+            e.id.to_string(),
             e.at.text(),
             num(e.score),
-            text(&e.activity),
-            e.relief.map(num).unwrap_or_default(),
-            text(&e.medication),
-            text(&e.note),
+            text(e.activity.as_deref()),
+            e.details.relief.map(num).unwrap_or_default(),
+            text(e.details.medication.as_deref()),
+            text(e.details.note.as_deref()),
             r.block
                 .map(|i| diary.procedures[i].id.clone())
                 .unwrap_or_default(),
@@ -95,11 +95,13 @@ pub fn entries_csv(diary: &Diary, reliefs: &[EntryRelief]) -> String {
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
             r.relief_pct.map(|v| num(round1(v))).unwrap_or_default(),
-            e.retracted
+            e.details
+                .retracted
                 .as_ref()
                 .map(|x| x.at.text())
                 .unwrap_or_default(),
-            e.retracted
+            e.details
+                .retracted
                 .as_ref()
                 .and_then(|x| x.reason.clone())
                 .unwrap_or_default(),
@@ -135,10 +137,10 @@ pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief], width: Option<usize
         Column::text("note"),
     ]);
     for (e, r) in diary.entries.iter().zip(reliefs) {
-        let opt = |v: &Option<String>| v.as_deref().map(one_line).unwrap_or_default();
+        let opt = |v: Option<&str>| v.map(one_line).unwrap_or_default();
         let mut id = one_line(&e.id);
-        let mut note = opt(&e.note);
-        if let Some(x) = &e.retracted {
+        let mut note = opt(e.details.note.as_deref());
+        if let Some(x) = &e.details.retracted {
             id.push_str(" ✗");
             let reason = x.reason.as_deref().map(one_line).unwrap_or_default();
             note = format!(
@@ -171,9 +173,9 @@ pub fn entries_table(diary: &Diary, reliefs: &[EntryRelief], width: Option<usize
                     .map(|v| format!("{:.1}", round1(v)))
                     .unwrap_or_default(),
             ),
-            Cell::new(e.relief.map(|v| format!("{v}")).unwrap_or_default()),
-            Cell::new(opt(&e.activity)),
-            Cell::new(opt(&e.medication)),
+            Cell::new(e.details.relief.map(|v| format!("{v}")).unwrap_or_default()),
+            Cell::new(opt(e.activity.as_deref())),
+            Cell::new(opt(e.details.medication.as_deref())),
             Cell::new(note),
         ]);
     }

@@ -128,8 +128,8 @@ impl Html {
     }
 
     /// An optional diary text, isolated; nothing when absent.
-    fn opt(&mut self, text: &Option<String>) -> &mut Self {
-        if let Some(t) = text.as_deref().filter(|t| !t.is_empty()) {
+    fn opt(&mut self, text: Option<&str>) -> &mut Self {
+        if let Some(t) = text.filter(|t| !t.is_empty()) {
             self.bdi(t);
         }
         self
@@ -733,11 +733,11 @@ fn readings_table(
             r.tag("</td><td data-label=\"role\">")
                 .text(role)
                 .tag("</td><td data-label=\"activity\">")
-                .opt(&e.activity)
+                .opt(e.activity.as_deref())
                 .tag("</td><td data-label=\"medication\">")
-                .opt(&e.medication)
+                .opt(e.details.medication.as_deref())
                 .tag("</td><td data-label=\"patient relief\" class=\"num\">");
-            if let Some(p) = e.relief {
+            if let Some(p) = e.details.relief {
                 r.text(&format!("{}\u{a0}%", fmt_pct(p)));
             }
             r.tag("</td></tr>\n");
@@ -1797,7 +1797,7 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary, cms: Opti
                 if i > 0 {
                     h.tag(", ");
                 }
-                h.opt(&e.activity).tag(" (").bdi(&e.id).tag(")");
+                h.opt(e.activity.as_deref()).tag(" (").bdi(&e.id).tag(")");
             }
             if provoked.len() < run.len() {
                 h.tag("; ")
@@ -1908,7 +1908,7 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
         .tag("</td><td data-label=\"kind\">")
         .text(p.kind.as_str())
         .tag("</td><td data-label=\"region\">")
-        .opt(&p.region)
+        .opt(p.region.as_deref())
         .tag("</td><td data-label=\"levels\">");
         for (i, level) in p.levels.iter().enumerate() {
             if i > 0 {
@@ -1925,7 +1925,7 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
             .tag("</td><td data-label=\"sedation\">")
             .text(p.sedation.as_str())
             .tag("</td><td data-label=\"note\">")
-            .opt(&p.note);
+            .opt(p.note.as_deref());
         if let Some(x) = &p.retracted {
             r.tag(" <em>retracted ").text(&display_time(&x.at));
             if let Some(reason) = x.reason.as_deref().filter(|s| !s.is_empty()) {
@@ -1947,7 +1947,7 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
     h.tag("<tr><th>id</th><th>time</th><th class=\"num\">score</th><th>activity</th><th class=\"num\">patient relief</th><th>medication</th><th>note</th><th>retracted</th></tr>\n</thead>\n");
     let mut rows = Vec::with_capacity(diary.entries.len());
     for e in &diary.entries {
-        let retracted = e.retracted.is_some();
+        let retracted = e.details.retracted.is_some();
         let (open, close): (&'static str, &'static str) = if retracted {
             ("<del>", "</del>")
         } else {
@@ -1963,7 +1963,7 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
         .tag(open)
         .bdi(&e.id)
         .tag(close);
-        if e.history.as_ref().is_some_and(|h| !h.is_empty()) {
+        if e.details.history.as_ref().is_some_and(|h| !h.is_empty()) {
             r.tag(" <span class=\"muted\">(amended)</span>");
         }
         r.tag("</td><td data-label=\"time\">")
@@ -1972,22 +1972,26 @@ fn diary_section(h: &mut Html, diary: &Diary, patient: &str) {
             .wrap(open, &score(e.score), close)
             .tag("</td><td data-label=\"activity\">");
         if e.activity.as_deref().is_some_and(|a| !a.is_empty()) {
-            r.tag(open).opt(&e.activity).tag(close);
+            r.tag(open).opt(e.activity.as_deref()).tag(close);
         }
         r.tag("</td><td data-label=\"patient relief\" class=\"num\">");
-        if let Some(p) = e.relief {
+        if let Some(p) = e.details.relief {
             r.wrap(open, &format!("{}\u{a0}%", fmt_pct(p)), close);
         }
         r.tag("</td><td data-label=\"medication\">");
-        if e.medication.as_deref().is_some_and(|a| !a.is_empty()) {
-            r.tag(open).opt(&e.medication).tag(close);
+        if e.details
+            .medication
+            .as_deref()
+            .is_some_and(|a| !a.is_empty())
+        {
+            r.tag(open).opt(e.details.medication.as_deref()).tag(close);
         }
         r.tag("</td><td data-label=\"note\">");
-        if e.note.as_deref().is_some_and(|a| !a.is_empty()) {
-            r.tag(open).opt(&e.note).tag(close);
+        if e.details.note.as_deref().is_some_and(|a| !a.is_empty()) {
+            r.tag(open).opt(e.details.note.as_deref()).tag(close);
         }
         r.tag("</td><td data-label=\"retracted\">");
-        if let Some(x) = &e.retracted {
+        if let Some(x) = &e.details.retracted {
             r.text(&display_time(&x.at));
             if let Some(reason) = x.reason.as_deref().filter(|s| !s.is_empty()) {
                 r.tag(": ").bdi(reason);

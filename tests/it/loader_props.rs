@@ -57,7 +57,7 @@ proptest! {
                 .entries
                 .iter()
                 .find(|e| match &check.id {
-                    Some(id) => &e.id == id,
+                    Some(id) => e.id == *id,
                     None => e.at.text() == check.at && e.score == check.score,
                 });
             let Some(e) = found else {
@@ -66,7 +66,7 @@ proptest! {
             prop_assert_eq!(e.at.text(), check.at.clone());
             prop_assert_eq!(e.score, check.score);
             for (key, value) in &check.extra {
-                prop_assert_eq!(e.extra.get(key), Some(value));
+                prop_assert_eq!(e.details.extra.get(key), Some(value));
             }
         }
         // Ids are unique and non-empty after loading (missing ones are assigned).

@@ -164,7 +164,7 @@ fn concurrent_writers_lose_nothing() {
     let notes: HashSet<&str> = diary
         .entries
         .iter()
-        .filter_map(|e| e.note.as_deref())
+        .filter_map(|e| e.details.note.as_deref())
         .collect();
     assert_eq!(
         notes.len(),

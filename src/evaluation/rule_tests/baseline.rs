@@ -113,7 +113,7 @@ fn baseline_excludes_prev_extended_run() {
 #[test]
 fn zero_baseline_is_low_and_nulls_every_relief_value() {
     let mut d = one(&[(-30, 0.0), (30, 0.0), (60, 0.0), (90, 0.0)]);
-    at_min(&mut d, 30).relief = Some(100.0); // no computable relief: no ppr-discordant
+    at_min(&mut d, 30).details.relief = Some(100.0); // no computable relief: no ppr-discordant
     let e = eval(&d, "asra");
     let b = &e.blocks[0];
     assert_eq!(b.baseline, Some(0.0));

@@ -84,7 +84,7 @@ fn analgesic_counts_post_readings_up_to_the_runs_last_reading() {
     ]);
     let with_med = |minutes: i64, med: &str| {
         let mut d = base.clone();
-        at_min(&mut d, minutes).medication = Some(med.into());
+        at_min(&mut d, minutes).details.medication = Some(med.into());
         eval(&d, "asra").blocks[0].clone()
     };
     for m in [30, 60, 90] {
@@ -104,7 +104,7 @@ fn analgesic_counts_post_readings_up_to_the_runs_last_reading() {
     }
     // Medication on an extension reading (after the window) is not a post reading.
     let mut d = one(&[(-30, 8.0), (60, 2.0), (240, 2.0), (480, 2.0), (600, 2.0)]);
-    at_min(&mut d, 600).medication = Some("ibuprofen".into());
+    at_min(&mut d, 600).details.medication = Some("ibuprofen".into());
     let b = &eval(&d, "asra").blocks[0];
     assert_eq!(b.relief_duration_minutes, Some(600));
     assert_eq!(b.classification, Classification::Positive);
@@ -115,7 +115,7 @@ fn analgesic_at_the_same_instant_as_the_runs_last_reading_counts() {
     // "At or before" compares instants: the second reading at 60 (after the run's last
     // reading in file order, 0 % relief) is at the run's last reading.
     let mut d = one(&[(-30, 8.0), (30, 2.0), (60, 2.0), (60, 8.0), (90, 8.0)]);
-    d.entries[3].medication = Some("ibuprofen".into());
+    d.entries[3].details.medication = Some("ibuprofen".into());
     let b = &eval(&d, "asra").blocks[0];
     assert_eq!(b.sustained_readings, Some(2));
     assert_eq!(b.relief_duration_minutes, Some(60));
@@ -165,7 +165,7 @@ fn no_provocation_reason_only_when_the_protocol_requires_it() {
 fn sustained_relief_lists_every_reason_in_order() {
     let mut d = one(&[(-30, 10.0), (30, 1.0), (60, 1.0), (90, 9.0)]);
     d.procedures[0].sedation = Sedation::Deep;
-    at_min(&mut d, 60).medication = Some("tramadol".into());
+    at_min(&mut d, 60).details.medication = Some("tramadol".into());
     let e = eval(&d, "asipp");
     assert_eq!(
         e.blocks[0].reasons,
@@ -266,7 +266,7 @@ fn ppr_discordant_gap_of_30_points_with_tolerance() {
     let base = one(&[(-30, 8.0), (30, 2.0), (60, 2.0), (90, 10.0), (600, 2.0)]);
     let flags = |minutes: i64, reported: f64| {
         let mut d = base.clone();
-        at_min(&mut d, minutes).relief = Some(reported);
+        at_min(&mut d, minutes).details.relief = Some(reported);
         eval(&d, "asra").blocks[0].flags.clone()
     };
     let ppr = vec![Flag::NoProvocation, Flag::PprDiscordant];
@@ -280,7 +280,7 @@ fn ppr_discordant_gap_of_30_points_with_tolerance() {
     assert_eq!(flags(600, 0.0), no_ppr); // after the window
     // No baseline: relief not computable.
     let mut d = one(&[(30, 2.0), (60, 2.0), (90, 2.0)]);
-    at_min(&mut d, 30).relief = Some(100.0);
+    at_min(&mut d, 30).details.relief = Some(100.0);
     assert_eq!(eval(&d, "asra").blocks[0].flags, no_ppr);
 }
 
@@ -336,7 +336,7 @@ fn every_flag_in_spec_order() {
         .map(|(m, s)| (m + b2_at, s)),
     );
     let mut d = diary(vec![lido("b1", 0), second], &scores);
-    at_min(&mut d, b2_at + 60).relief = Some(50.0);
+    at_min(&mut d, b2_at + 60).details.relief = Some(50.0);
     let e = eval(&d, "cms");
     let b1 = &e.blocks[0];
     assert_eq!(b1.relief_duration_minutes, Some(1500));
@@ -513,7 +513,7 @@ fn with_medication_at(minutes: i64, med: &str) -> BlockEvaluation {
         (200, 8.0),
     ]);
     let mut e = entry("m", minutes, 8.0);
-    e.medication = Some(med.into());
+    e.details.medication = Some(med.into());
     d.entries.push(e);
     eval(&d, "asra").blocks[0].clone()
 }
@@ -536,7 +536,7 @@ fn analgesic_looks_back_6_hours_over_any_entry_both_ends_included() {
     let mut d = one(&[(-30, 8.0), (30, 2.0), (60, 2.0), (90, 2.0)]);
     let mut e = entry("m", 0, 8.0);
     e.at = at_secs(-360 * 60 - 1);
-    e.medication = Some("oxycodone".into());
+    e.details.medication = Some("oxycodone".into());
     d.entries.push(e);
     assert_eq!(
         eval(&d, "asra").blocks[0].classification,
@@ -551,7 +551,7 @@ fn the_analgesic_look_back_is_whatever_the_comparison() {
     for m in [-30, 30, 60, 90] {
         act(&mut d, m, "standing");
     }
-    at_min(&mut d, 45).medication = Some("ibuprofen".into());
+    at_min(&mut d, 45).details.medication = Some("ibuprofen".into());
     let b = &eval(&d, "asra").blocks[0];
     assert_eq!(b.comparison, Comparison::Provoked);
     assert_eq!(b.reasons, vec![Reason::Analgesic]);
@@ -572,8 +572,8 @@ fn none_words_are_no_medication() {
 fn a_regular_medicine_is_exempt_and_flagged() {
     // Gabapentin recorded exactly 24 h before the block: regular.
     let mut d = one(&[(-DAY, 8.0), (-30, 8.0), (30, 2.0), (60, 2.0), (90, 2.0)]);
-    at_min(&mut d, -DAY).medication = Some("gabapentin".into());
-    at_min(&mut d, 60).medication = Some(" Gabapentin ".into());
+    at_min(&mut d, -DAY).details.medication = Some("gabapentin".into());
+    at_min(&mut d, 60).details.medication = Some(" Gabapentin ".into());
     let b = &eval(&d, "asra").blocks[0];
     assert_eq!(b.classification, Classification::Positive);
     assert_eq!(b.flags, vec![Flag::NoProvocation, Flag::RegularAnalgesic]);
@@ -585,18 +585,18 @@ fn a_regular_medicine_is_exempt_and_flagged() {
     assert!(!b.flags.contains(&Flag::RegularAnalgesic));
     // A retracted earlier record does not make it regular.
     let mut d3 = d.clone();
-    d3.entries[0].retracted = retraction();
+    d3.entries[0].details.retracted = retraction();
     assert_eq!(eval(&d3, "asra").blocks[0].reasons, vec![Reason::Analgesic]);
     // Regular plus another medicine: inconclusive and flagged.
     let mut d4 = d.clone();
-    at_min(&mut d4, 30).medication = Some("oxycodone".into());
+    at_min(&mut d4, 30).details.medication = Some("oxycodone".into());
     let b = &eval(&d4, "asra").blocks[0];
     assert_eq!(b.reasons, vec![Reason::Analgesic]);
     assert!(b.flags.contains(&Flag::RegularAnalgesic));
     // The flag needs a run: with no run there is no interval.
     let mut d5 = one(&[(-DAY, 8.0), (-30, 8.0), (30, 8.0), (60, 8.0), (90, 8.0)]);
-    at_min(&mut d5, -DAY).medication = Some("gabapentin".into());
-    at_min(&mut d5, 60).medication = Some("gabapentin".into());
+    at_min(&mut d5, -DAY).details.medication = Some("gabapentin".into());
+    at_min(&mut d5, 60).details.medication = Some("gabapentin".into());
     assert!(
         !eval(&d5, "asra").blocks[0]
             .flags

@@ -69,11 +69,11 @@ fn gen_diary() -> impl Strategy<Value = Diary> {
             }
             for (i, (m, g)) in entries.into_iter().enumerate() {
                 let mut e = entry(&format!("e{}", i + 1), m, g.score);
-                e.activity = g.activity.map(str::to_string);
-                e.medication = g.medication.map(str::to_string);
-                e.relief = g.relief;
+                e.activity = g.activity.map(crate::diary::ShortText::from);
+                e.details.medication = g.medication.map(str::to_string);
+                e.details.relief = g.relief;
                 if g.retracted {
-                    e.retracted = retraction();
+                    e.details.retracted = retraction();
                 }
                 d.entries.push(e);
             }
@@ -233,10 +233,10 @@ fn gen_diary_v2() -> impl Strategy<Value = (Diary, i64)> {
             }
             for (e, (activity, medication)) in d.entries.iter_mut().zip(texts) {
                 if activity.is_some() {
-                    e.activity = activity.map(str::to_string);
+                    e.activity = activity.map(crate::diary::ShortText::from);
                 }
                 if medication.is_some() {
-                    e.medication = medication.map(str::to_string);
+                    e.details.medication = medication.map(str::to_string);
                 }
             }
             (d, as_of)

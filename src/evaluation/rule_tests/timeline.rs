@@ -17,9 +17,9 @@ fn retracted_entries_are_ignored_everywhere() {
     ]);
     for m in [-20, 60, 200] {
         let e = at_min(&mut d, m);
-        e.retracted = retraction();
-        e.medication = Some("ibuprofen".into());
-        e.relief = Some(0.0);
+        e.details.retracted = retraction();
+        e.details.medication = Some("ibuprofen".into());
+        e.details.relief = Some(0.0);
     }
     let b = &eval(&d, "asra").blocks[0];
     assert_eq!(b.baseline, Some(8.0));
@@ -48,7 +48,7 @@ fn file_order_of_entries_and_blocks_does_not_matter() {
         .enumerate()
         .map(|(i, &(m, s))| entry(&format!("x{i}"), m, s)),
     );
-    at_min(&mut d, 60).medication = Some("ibuprofen".into());
+    at_min(&mut d, 60).details.medication = Some("ibuprofen".into());
     let expected = eval(&d, "cms");
     assert_eq!(expected.blocks[0].reasons, vec![Reason::Analgesic]);
     assert_eq!(expected.blocks[1].classification, Classification::Positive);

@@ -109,7 +109,10 @@ fn formulas_in_every_text_cell_are_neutralised_on_export_and_restored_on_import(
         back.entries[0].activity.as_deref(),
         Some("+cmd|' /C calc'!A0")
     );
-    assert_eq!(back.entries[2].medication.as_deref(), Some("\t=1+1"));
+    assert_eq!(
+        back.entries[2].details.medication.as_deref(),
+        Some("\t=1+1")
+    );
 }
 
 #[test]
@@ -126,11 +129,11 @@ fn export_import_export_is_byte_identical() {
     let e3 = &back.entries[2];
     assert_eq!(e3.id, "e3");
     assert_eq!(
-        e3.retracted.as_ref().unwrap().reason.as_deref(),
+        e3.details.retracted.as_ref().unwrap().reason.as_deref(),
         Some("wrong knee")
     );
-    assert_eq!(e3.history, None);
-    assert!(e3.extra.is_empty());
+    assert_eq!(e3.details.history, None);
+    assert!(e3.details.extra.is_empty());
     assert_eq!(back.entries[1].at.text(), "2026-11-20T16:30:00Z");
     assert_eq!(back.patient, None);
 }
@@ -141,7 +144,7 @@ fn import_reads_crlf_a_bom_and_any_row_order() {
     // The CRLF inside the quoted note is kept as written.
     let d = reimport(&csv);
     assert_eq!(
-        d.entries[1].note.as_deref(),
+        d.entries[1].details.note.as_deref(),
         Some("line 1\r\nline 2, ünïcødé ☃")
     );
     let shuffled = with_header(
@@ -451,22 +454,24 @@ fn any_entry() -> impl Strategy<Value = Entry> {
     )
         .prop_map(
             |(at, score, activity, relief, medication, note, retracted)| Entry {
-                id: String::new(),
+                id: ShortText::default(),
                 at,
                 score,
-                activity,
-                relief,
-                medication,
-                note,
-                retracted: retracted.map(|(at, reason)| {
-                    Box::new(Retraction {
-                        at,
-                        reason,
-                        extra: Extra::default(),
-                    })
+                activity: activity.map(ShortText::from),
+                details: Details::new(EntryDetails {
+                    relief,
+                    medication,
+                    note,
+                    retracted: retracted.map(|(at, reason)| {
+                        Box::new(Retraction {
+                            at,
+                            reason,
+                            extra: Extra::default(),
+                        })
+                    }),
+                    history: None,
+                    extra: Extra::default(),
                 }),
-                history: None,
-                extra: Extra::default(),
             },
         )
 }
@@ -484,7 +489,7 @@ fn any_diary() -> impl Strategy<Value = Diary> {
                 d.insert_procedure(p);
             }
             for (i, mut e) in entries.into_iter().enumerate() {
-                e.id = format!("{id_prefix}e{}", i + 1);
+                e.id = format!("{id_prefix}e{}", i + 1).into();
                 d.insert_entry(e);
             }
             d
@@ -510,8 +515,8 @@ proptest! {
         let texts = |d: &Diary| {
             let mut all: Vec<Option<String>> = Vec::new();
             for e in &d.entries {
-                all.extend([e.activity.clone(), e.medication.clone(), e.note.clone()]);
-                all.push(e.retracted.as_ref().and_then(|r| r.reason.clone()));
+                all.extend([e.activity.as_deref().map(str::to_string), e.details.medication.clone(), e.details.note.clone()]);
+                all.push(e.details.retracted.as_ref().and_then(|r| r.reason.clone()));
             }
             for p in &d.procedures {
                 all.extend([Some(p.id.clone()), p.region.clone(), p.note.clone(), Some(p.levels.join(";"))]);
