@@ -24,7 +24,16 @@ pub(super) fn init(ctx: &Context, patient: Option<String>) -> Result<()> {
     storage::ensure_parent_dir(&ctx.diary)?;
     let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
     written(storage::create_new(&ctx.diary, &to_bytes(&diary)?))?;
-    println(&terminal_text(&format!("Created {}", ctx.name())))
+    // The full path, as `log` and `block` give it when they create a diary.
+    let full = full_path(&ctx.diary);
+    println(&terminal_text(&format!("Created {}", full.display())))
+}
+
+/// The diary's absolute path with links resolved (as given when that fails).
+fn full_path(path: &Path) -> PathBuf {
+    fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A write's result: a new version that is in place but whose folder flush failed is a warning
@@ -76,9 +85,7 @@ pub(super) fn modify<T>(
 /// On stderr: the full path of a diary just created, and a warning when its folder already
 /// holds another paindiary diary (a typo in `--file` silently starting a second diary).
 fn announce_new_diary(path: &Path) {
-    let full = fs::canonicalize(path)
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_path_buf());
+    let full = full_path(path);
     eprintln!(
         "paindiary: created a new diary at {}",
         one_line(&full.display().to_string())

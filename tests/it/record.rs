@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 #[test]
 fn init_creates_an_empty_private_diary() {
     let env = Env::new();
-    env.pd(&["init"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Created").and(predicate::str::contains("diary.json")))
-        .stderr("");
+    let out = env.pd(&["init"]).assert().success().stderr("");
+    // The full path, as `log` gives it when it creates a diary.
+    let full = std::fs::canonicalize(env.diary()).unwrap();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout, format!("Created {}\n", full.display()));
     assert_eq!(mode(&env.diary()), 0o600);
     let diary = env.diary_json();
     assert_eq!(diary["format"], "paindiary");
@@ -31,6 +31,20 @@ fn init_with_patient_stores_the_id() {
     env.pd(&["init", "--patient", "PT-0042"]).assert().success();
     assert_eq!(env.diary_json()["patient"]["id"], "PT-0042");
     assert_eq!(mode(&env.diary()), 0o600);
+}
+
+#[test]
+fn init_names_a_relative_file_by_its_full_path() {
+    let env = Env::new();
+    let out = env
+        .bare()
+        .args(["--file", "sub/rel.json", "init"])
+        .assert()
+        .success();
+    let full = std::fs::canonicalize(env.path("sub/rel.json")).unwrap();
+    assert!(full.is_absolute());
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout, format!("Created {}\n", full.display()));
 }
 
 #[test]
