@@ -187,12 +187,15 @@ fn kinds(p: &Protocol) -> String {
 /// One line naming a protocol and its overrides, for table output.
 pub fn protocol_line(p: &Protocol) -> String {
     format!(
-        "protocol {}: T {} %, P {} %, window {}, {} block(s){}{}{}",
+        "protocol {}: T {} %, P {} %, window {}, needs {}{}{}{}",
         p.name,
         fmt(p.threshold_pct),
         fmt(p.partial_pct),
         crate::time_input::format_minutes(p.window_minutes),
-        p.blocks_required,
+        match p.blocks_required {
+            1 => "1 block".to_string(),
+            n => format!("{n} blocks"),
+        },
         if p.requires_provocation {
             ", provocation required"
         } else {
