@@ -59,5 +59,17 @@ pub(super) fn import(ctx: &Context, file: &Path) -> Result<()> {
     })?;
     drop(bytes);
     let imported = modify(ctx, true, |diary| Ok(csv::merge(diary, records)))?;
+    if imported.repeated > 0 {
+        // Imported all the same (SPEC §5: appended with fresh ids); a repeated reading would
+        // count twice in a relief run, so say so.
+        let total = imported.procedures + imported.entries;
+        eprintln!(
+            "paindiary: warning: {} of the {total} imported records repeat one already in the \
+             diary (same time and values): was {} imported before? A repeated score counts \
+             twice in a relief run; `paindiary retract ID` withdraws one.",
+            imported.repeated,
+            terminal_path(file)
+        );
+    }
     println(&terminal_text(&format!("{imported} into {}", ctx.name())))
 }

@@ -550,6 +550,10 @@ pub struct Imported {
     pub entries: usize,
     /// True when the ids from the CSV were kept (the diary had no records).
     pub kept_ids: bool,
+    /// Imported records that repeat one already in the diary (same time and the same values):
+    /// a file imported twice. They are imported all the same (SPEC §5); the caller warns, as a
+    /// repeated reading would count twice in a relief run.
+    pub repeated: usize,
 }
 
 /// Add `records` to `diary`, each at its place in time. Into a diary without procedures and
@@ -567,10 +571,12 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
             }
         }
     }
+    let repeated = records.iter().filter(|r| already_in(diary, r)).count();
     let mut imported = Imported {
         procedures: 0,
         entries: 0,
         kept_ids,
+        repeated,
     };
     for record in records {
         match record {
@@ -594,6 +600,38 @@ pub fn merge(diary: &mut Diary, records: Vec<Record>) -> Imported {
     // (as inserting one by one would give, without the quadratic cost on unsorted files).
     diary.sort();
     imported
+}
+
+/// True when the diary (sorted by time) already holds a record at the same instant with the same
+/// values as `record`, whatever its id.
+fn already_in(diary: &Diary, record: &Record) -> bool {
+    match record {
+        Record::Procedure(p) => {
+            let at = p.at.instant();
+            let from = diary.procedures.partition_point(|q| q.at.instant() < at);
+            diary.procedures[from..]
+                .iter()
+                .take_while(|q| q.at.instant() == at)
+                .any(|q| {
+                    (q.kind, &q.region, &q.levels, q.side, q.anesthetic, &q.note)
+                        == (p.kind, &p.region, &p.levels, p.side, p.anesthetic, &p.note)
+                })
+        }
+        Record::Entry(e) => {
+            let at = e.at.instant();
+            let from = diary.entries.partition_point(|x| x.at.instant() < at);
+            diary.entries[from..]
+                .iter()
+                .take_while(|x| x.at.instant() == at)
+                .any(|x| {
+                    x.score == e.score
+                        && x.activity == e.activity
+                        && x.details.relief == e.details.relief
+                        && x.details.medication == e.details.medication
+                        && x.details.note == e.details.note
+                })
+        }
+    }
 }
 
 /// [`crate::diary::next_id`] for many records at once: `prefix` + (1 + the largest number used

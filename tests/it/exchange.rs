@@ -144,6 +144,37 @@ fn import_into_a_diary_with_records_appends_with_fresh_ids() {
     assert_eq!(d["entries"][2]["history"][0]["score"], 4);
 }
 
+#[test]
+fn importing_a_diary_s_own_export_warns_that_every_record_repeats() {
+    let env = Env::utc().with_diary(DIARY);
+    env.ok(&["export", "--format", "csv", "--output", "own.csv"]);
+    let before = env.diary_json();
+    let count = before["procedures"].as_array().unwrap().len()
+        + before["entries"].as_array().unwrap().len();
+    let out = env.pd(&["import", "own.csv"]).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        format!(
+            "paindiary: warning: {count} of the {count} imported records repeat one already in \
+             the diary (same time and values): was own.csv imported before? A repeated score \
+             counts twice in a relief run; `paindiary retract ID` withdraws one.\n"
+        )
+    );
+    // Imported all the same, with fresh ids (SPEC §5).
+    let after = env.diary_json();
+    assert_eq!(
+        after["entries"].as_array().unwrap().len(),
+        2 * before["entries"].as_array().unwrap().len()
+    );
+    // A file of new readings imports without a warning.
+    env.write(
+        "new.csv",
+        format!("{HEADER}\nentry,,2027-01-02T10:00:00-07:00,3,,,,,,,,,,,,,\n"),
+    );
+    env.pd(&["import", "new.csv"]).assert().success().stderr("");
+}
+
 /// An id at the very end of the numbering must not be handed out again: the diary would then
 /// hold a duplicate id and no longer load.
 #[test]

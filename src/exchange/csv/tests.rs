@@ -158,6 +158,28 @@ fn import_reads_crlf_a_bom_and_any_row_order() {
 }
 
 #[test]
+fn a_record_repeats_one_in_the_diary_only_with_the_same_time_and_values() {
+    let header = EXPECTED.lines().next().unwrap();
+    let csv = format!(
+        "{header}
+procedure,b9,2026-11-20T09:31:00-07:00,,,,,,medial-branch-block,lumbar,L4-L5;L5-S1,bilateral,lidocaine,false,none,,
+entry,x1,2026-11-20T09:00:00-07:00,7,standing,,,,,,,,,,,,
+entry,x2,2026-11-20T16:00:00Z,7,standing,,,,,,,,,,,,
+entry,x3,2026-11-20T09:00:00-07:00,7.5,standing,,,,,,,,,,,,
+entry,x4,2026-11-20T09:00:00-07:00,7,walking,,,,,,,,,,,,
+entry,x5,2026-11-20T10:00:00-07:00,2,,,ibuprofen,,,,,,,,,,
+entry,x6,2026-11-20T10:00:00-07:00,2,,,ibuprofen,extra words,,,,,,,,,
+"
+    );
+    let mut d = diary();
+    let imported = merge(&mut d, parse_csv(csv.as_bytes()).unwrap());
+    assert_eq!((imported.procedures, imported.entries), (1, 6));
+    // x1 (09:00 -07:00 = 16:00Z, so x2 too) and x5 (its retraction is not a value) repeat;
+    // the block a minute later, another score, activity or note do not.
+    assert_eq!(imported.repeated, 3, "{csv}");
+}
+
+#[test]
 fn merge_into_a_diary_with_records_gives_fresh_ids() {
     let mut d = diary();
     let records = parse_csv(EXPECTED.as_bytes()).unwrap();
@@ -167,7 +189,9 @@ fn merge_into_a_diary_with_records_gives_fresh_ids() {
         Imported {
             procedures: 1,
             entries: 3,
-            kept_ids: false
+            kept_ids: false,
+            // The diary's own records, imported back: every one repeats one already there.
+            repeated: 4,
         }
     );
     assert_eq!(
