@@ -4,11 +4,11 @@
 use crate::cli::{Cli, ColorChoice};
 use anyhow::{Context as _, Result, anyhow};
 use chrono::{DateTime, Timelike, Utc};
-use paindiary::diary::{Diary, parse_diary_owned};
+use paindiary::diary::{Diary, StreamError, parse_diary_from, parse_diary_owned};
 use paindiary::render::sanitize::terminal_text;
 use paindiary::storage;
 use paindiary::zone::Zone;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -161,14 +161,38 @@ pub(super) const START_HINT: &str =
 
 /// Read and validate a diary; errors name the file (and the JSON path and position).
 pub(super) fn load(path: &Path) -> Result<Diary> {
-    let bytes = match storage::read_diary(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.is_not_found() => {
-            return Err(anyhow!("{e} ({START_HINT})"));
+    match read_diary_file(path) {
+        Ok(parsed) => parsed,
+        Err(e) if e.is_not_found() => Err(anyhow!("{e} ({START_HINT})")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Diaries larger than this (about 8,000 entries) are parsed as they are read.
+const STREAM_ABOVE_BYTES: u64 = 1 << 20;
+
+/// Open and parse a diary file. The outer error is the file's (missing, unreadable, too
+/// large); the inner one the diary's, naming the file.
+///
+/// The file is parsed as it is read, so its whole text is never in memory beside the diary;
+/// should that not work out (an invalid diary, anything unusual), it is read whole and parsed
+/// again, which names the error exactly.
+pub(super) fn read_diary_file(path: &Path) -> Result<Result<Diary>, storage::StorageError> {
+    let name = path.display().to_string();
+    let (file, size) = storage::open_diary(path)?;
+    // A small diary is read in one go: cheaper than setting up a stream, and its memory does
+    // not matter.
+    if size <= STREAM_ABOVE_BYTES {
+        return Ok(parse_bytes(&name, storage::read_opened(path, &file, size)?));
+    }
+    let mut limited = (&file).take(storage::MAX_DIARY_BYTES + 1);
+    match parse_diary_from(&mut limited) {
+        Ok(diary) if limited.limit() > 0 => Ok(Ok(diary)),
+        // Read whole from the start: the exact error (a read error with the file's name).
+        Ok(_) | Err(StreamError::Unsure | StreamError::Io(_)) => {
+            Ok(parse_bytes(&name, storage::read_again(path, &file, size)?))
         }
-        Err(e) => return Err(e.into()),
-    };
-    parse_bytes(&path.display().to_string(), bytes)
+    }
 }
 
 /// Parse a diary read from `name`; the bytes are freed as soon as they are parsed.

@@ -1,13 +1,14 @@
 //! `evaluate`: one diary or a clinic's worth, in parallel, printed in the order given.
 
-use super::context::{Context, START_HINT, parse_bytes, print, usage};
+use super::context::{Context, START_HINT, parse_bytes, print, read_diary_file, usage};
 use crate::cli::{EvaluateArgs, ProtocolArgs, TableOrJson};
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, FixedOffset, Local, Timelike};
+use paindiary::diary::Diary;
 use paindiary::evaluation::{Protocol, evaluate_at};
 use paindiary::render::sanitize::terminal_text;
 use paindiary::render::{evaluation_json::evaluation_line, evaluation_table::evaluation_table};
-use paindiary::storage::{self, MAX_DIARY_BYTES};
+use paindiary::storage::MAX_DIARY_BYTES;
 use paindiary::time_input::parse_time;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ fn as_of_from(ctx: &Context, text: Option<&str>) -> Result<DateTime<FixedOffset>
 }
 
 /// Read the bytes of `file` (`-` is standard input, read once).
-fn read_input(file: &Path) -> Result<Vec<u8>> {
+fn read_input(file: &Path) -> Result<Diary> {
     if file == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -53,10 +54,10 @@ fn read_input(file: &Path) -> Result<Vec<u8>> {
         if bytes.len() as u64 > MAX_DIARY_BYTES {
             return Err(anyhow!("-: standard input is larger than the 1 GiB limit"));
         }
-        return Ok(bytes);
+        return parse_bytes("-", bytes);
     }
-    match storage::read_diary(file) {
-        Ok(bytes) => Ok(bytes),
+    match read_diary_file(file) {
+        Ok(parsed) => parsed,
         Err(e) if e.is_not_found() => Err(anyhow!("{e} ({START_HINT})")),
         Err(e) => Err(e.into()),
     }
@@ -71,8 +72,7 @@ fn one(
     color: bool,
 ) -> Result<String> {
     let name = file.display().to_string();
-    let bytes = read_input(file)?;
-    let diary = parse_bytes(&name, bytes)?;
+    let diary = read_input(file)?;
     let evaluation =
         evaluate_at(&diary, protocol, Some(as_of), true).map_err(|e| anyhow!("{name}: {e}"))?;
     let text = match format {

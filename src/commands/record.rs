@@ -1,6 +1,6 @@
 //! Recording: `init`, `block` and `log`, and the locked read-modify-write they share.
 
-use super::context::{Context, load, parse_bytes, println, usage};
+use super::context::{Context, load, println, read_diary_file, usage};
 use crate::cli::{BlockArgs, LogArgs, RfaArgs};
 use anyhow::Result;
 use chrono::{DateTime, Duration, FixedOffset, Local};
@@ -69,8 +69,8 @@ pub(super) fn modify<T>(
         load(&ctx.diary)?;
     }
     let _lock = DiaryLock::acquire_with_timeout(&ctx.diary, ctx.lock_timeout)?;
-    let (mut diary, created) = match storage::read_diary(&ctx.diary) {
-        Ok(bytes) => (parse_bytes(&ctx.name(), bytes)?, false),
+    let (mut diary, created) = match read_diary_file(&ctx.diary) {
+        Ok(parsed) => (parsed?, false),
         Err(e) if create && e.is_not_found() => (new_diary(None), true),
         Err(e) => return Err(e.into()),
     };

@@ -63,7 +63,7 @@ pub fn parse_diary_owned(bytes: Vec<u8>) -> Result<Diary, LoadError> {
     finish(wire)
 }
 
-fn parse_wire(bytes: &[u8]) -> Result<DiaryWire, LoadError> {
+pub(super) fn parse_wire(bytes: &[u8]) -> Result<DiaryWire, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = DiaryWire::deserialize(&mut de).and_then(|d| de.end().map(|()| d));
@@ -230,7 +230,7 @@ fn value_start(bytes: &[u8], line: usize, column: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
+pub(super) fn finish(wire: DiaryWire) -> Result<Diary, LoadError> {
     if wire.format.is_none() {
         return Err(LoadError::Invalid {
             path: "format".into(),
@@ -429,7 +429,7 @@ fn header_verdict(bytes: &[u8]) -> Option<LoadError> {
 
 #[derive(Deserialize)]
 #[serde(expecting = "a paindiary diary (a JSON object with \"format\": \"paindiary\")")]
-struct DiaryWire {
+pub(super) struct DiaryWire {
     #[serde(default, deserialize_with = "present")]
     format: Option<FormatName>,
     #[serde(default, deserialize_with = "present")]
@@ -441,7 +441,7 @@ struct DiaryWire {
     #[serde(default, deserialize_with = "records")]
     procedures: Vec<Procedure>,
     #[serde(default, deserialize_with = "records")]
-    entries: Vec<Entry>,
+    pub(super) entries: Vec<Entry>,
     #[serde(flatten)]
     extra: Extra,
 }

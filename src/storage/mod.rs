@@ -151,6 +151,13 @@ fn human_size(bytes: u64) -> String {
 /// files larger than [`MAX_DIARY_BYTES`] or that are not regular files (FIFOs would hang) are
 /// refused. No lock is needed: writers replace the file atomically.
 pub fn read_diary(path: &Path) -> Result<Vec<u8>, StorageError> {
+    let (file, size) = open_diary(path)?;
+    read_opened(path, &file, size)
+}
+
+/// Opens the diary for reading, with the checks of [`read_diary`] (a regular file of at most
+/// [`MAX_DIARY_BYTES`]), for a caller that reads it as a stream; gives its size too.
+pub fn open_diary(path: &Path) -> Result<(File, u64), StorageError> {
     let not_found_or = |err: io::Error, action: &str| {
         if err.kind() == io::ErrorKind::NotFound {
             StorageError::NotFound {
@@ -170,9 +177,22 @@ pub fn read_diary(path: &Path) -> Result<Vec<u8>, StorageError> {
         .metadata()
         .map_err(|e| StorageError::io(path, "could not read the file's metadata", e))?;
     check_regular_and_size(path, &meta)?;
+    Ok((file, meta.len()))
+}
 
-    let capacity = usize::try_from(meta.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity);
+/// The whole of a diary opened with [`open_diary`] and already read from (a stream that gave
+/// up): read again from its start.
+pub fn read_again(path: &Path, mut file: &File, size: u64) -> Result<Vec<u8>, StorageError> {
+    use std::io::Seek;
+    file.rewind()
+        .map_err(|e| StorageError::io(path, "could not read the file", e))?;
+    read_opened(path, file, size)
+}
+
+/// The rest of a diary opened with [`open_diary`] (all of it, unless the caller has read or
+/// moved); `size` is what [`open_diary`] gave, to read it in one allocation.
+pub fn read_opened(path: &Path, file: &File, size: u64) -> Result<Vec<u8>, StorageError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     // The limit also holds if the file grows while it is being read.
     file.take(MAX_DIARY_BYTES + 1)
         .read_to_end(&mut bytes)

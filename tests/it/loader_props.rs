@@ -432,7 +432,7 @@ const HAND_WRITTEN: &[&str] = &[
     "{\"format\":\"paindiary\",\"version\":1,\"procedures\":[{\"at\":\"2026-11-20T09:00:00Z\",\"anesthetic\":\"other\",\"x\":{\"y\":[1,{\"z\":1.5e3}]}}]}",
 ];
 
-fn corpus() -> Vec<(String, String)> {
+pub(crate) fn corpus() -> Vec<(String, String)> {
     let mut cases: Vec<(String, String)> = HAND_WRITTEN
         .iter()
         .enumerate()

@@ -17,6 +17,7 @@ mod fhir_validators;
 mod hardening;
 mod list;
 mod loader_props;
+mod loader_stream;
 mod newcomer;
 mod present;
 mod procedures;
