@@ -69,7 +69,11 @@ fn the_loader_corpus_streams_to_the_same_results() {
             valid += usize::from(parse_diary(text.as_bytes()).is_ok());
             // Every case cut often and not at all; every tenth at every step (a byte at a
             // time is slow in a debug build).
-            let steps: &[usize] = if i % 10 == 0 { &STEPS } else { &[7, usize::MAX] };
+            let steps: &[usize] = if i % 10 == 0 {
+                &STEPS
+            } else {
+                &[7, usize::MAX]
+            };
             disagreement_at(text.as_bytes(), true, steps).map(|why| format!("{name}: {why}"))
         })
         .collect();
