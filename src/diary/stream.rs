@@ -133,8 +133,9 @@ impl<R: Read> Window<R> {
             let room = CHUNK.max(self.end - self.pos);
             if self.buf.len() - self.end < room {
                 // A fresh zeroed buffer (pages the system zeroes when first touched) rather
-                // than `resize`, which writes every zero.
-                let mut bigger = vec![0u8; self.end + room];
+                // than `resize`, which writes every zero; at least twice as large, so that a
+                // long value read a little at a time is copied a logarithmic number of times.
+                let mut bigger = vec![0u8; (self.end + room).max(2 * self.buf.len())];
                 bigger[..self.end].copy_from_slice(&self.buf[..self.end]);
                 self.buf = bigger;
             }
@@ -155,11 +156,7 @@ impl<R: Read> Window<R> {
 
     /// Take JSON white space, keeping it in `out`.
     fn copy_space(&mut self, out: &mut Vec<u8>) -> Result<(), StreamError> {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek()? {
-            out.push(self.buf[self.pos]);
-            self.pos += 1;
-        }
-        Ok(())
+        self.space(Some(out))
     }
 
     /// Take `byte`, keeping it in `out`; anything else is for the loader to judge.
@@ -234,12 +231,20 @@ impl<R: Read> Window<R> {
     }
 
     fn skip_space(&mut self) -> Result<(), StreamError> {
+        self.space(None)
+    }
+
+    /// Take JSON white space (a slice at a time), keeping it in `out` when given.
+    fn space(&mut self, mut out: Option<&mut Vec<u8>>) -> Result<(), StreamError> {
         loop {
-            let blank = self
-                .unread()
+            let unread = self.unread();
+            let blank = unread
                 .iter()
                 .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
                 .count();
+            if let Some(out) = out.as_deref_mut() {
+                out.extend_from_slice(&unread[..blank]);
+            }
             self.pos += blank;
             if self.pos < self.end || self.eof {
                 return Ok(());

@@ -157,6 +157,60 @@ fn a_value_longer_than_many_reads_is_read_whole() {
     );
 }
 
+/// A reader that gives `step` bytes a call and counts the calls whose buffer is larger than the
+/// one before: each is a new (or compacted) read buffer.
+struct Counting<'a> {
+    bytes: &'a [u8],
+    step: usize,
+    last_room: usize,
+    regrown: usize,
+    calls: usize,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.calls += 1;
+        if buf.len() > self.last_room {
+            self.regrown += 1;
+        }
+        self.last_room = buf.len();
+        let n = buf.len().min(self.step).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+/// Short reads of a long value must not copy the buffer on every read (quadratic): it grows
+/// geometrically.
+#[test]
+fn a_long_value_read_a_little_at_a_time_regrows_the_buffer_rarely() {
+    let note = "x".repeat(4 << 20);
+    let text = format!(
+        r#"{{"format":"paindiary","version":1,"x":"{note}","entries":[
+          {{"id":"e1","at":"2026-11-20T09:00:00Z","score":7,"note":"{note}"}}]}}"#
+    );
+    let mut reader = Counting {
+        bytes: text.as_bytes(),
+        step: 4096,
+        last_room: 0,
+        regrown: 0,
+        calls: 0,
+    };
+    let diary = parse_diary_from(&mut reader).unwrap();
+    assert_eq!(
+        diary.entries[0].details.note.as_deref(),
+        Some(note.as_str())
+    );
+    assert!(reader.calls > 2_000, "{} reads", reader.calls);
+    assert!(
+        reader.regrown < 40,
+        "{} of {} reads regrew",
+        reader.regrown,
+        reader.calls
+    );
+}
+
 #[test]
 fn what_the_streamed_reading_itself_refuses() {
     let refused = [
