@@ -162,21 +162,24 @@ fn parse_error(bytes: &[u8], path: String, err: &serde_json::Error) -> LoadError
     }
 }
 
+/// Where line `line` (1-based, as serde_json counts) of `bytes` starts; `None` past the end.
+pub(super) fn line_start(bytes: &[u8], line: usize) -> Option<usize> {
+    if line <= 1 {
+        return Some(0);
+    }
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .nth(line - 2)
+        .map(|(i, _)| i + 1)
+}
+
 /// serde_json places a data error (a value of the wrong type or out of range) at the end of
 /// the value, or just before it; point at the value's first character instead, as people and
 /// editors expect (`"score": 11` → the column of the `1`). Columns count bytes from 1.
 fn value_start(bytes: &[u8], line: usize, column: usize) -> (usize, usize) {
-    let line_start = if line <= 1 {
-        Some(0)
-    } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\n')
-            .nth(line - 2)
-            .map(|(i, _)| i + 1)
-    };
-    let Some(at) = line_start
+    let Some(at) = line_start(bytes, line)
         .and_then(|start| (start + column).checked_sub(1))
         .filter(|&i| column > 0 && i < bytes.len())
     else {

@@ -6,7 +6,7 @@
 //! reads the whole file and parses it with [`super::parse_diary_owned`], which names the error
 //! exactly as before.
 
-use super::load::{finish, parse_wire};
+use super::load::{finish, line_start, parse_wire};
 use super::model::{Diary, Entry, Retraction};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -257,17 +257,7 @@ impl<R: Read> Window<R> {
 /// True when a parse error at `line`:`column` (1-based, as serde_json counts) of `bytes` lies
 /// within the last few bytes, where the text may merely have been cut.
 fn near_the_end(bytes: &[u8], line: usize, column: usize) -> bool {
-    let line_start = if line <= 1 {
-        Some(0)
-    } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\n')
-            .nth(line - 2)
-            .map(|(i, _)| i + 1)
-    };
-    line_start.is_some_and(|start| start + column + 16 >= bytes.len())
+    line_start(bytes, line).is_some_and(|start| start + column + 16 >= bytes.len())
 }
 
 /// How deeply an entry's JSON nests (the entry object itself is 1).

@@ -1,6 +1,7 @@
 //! The shared random-diary generator of the integration tests: valid diary JSON as a user or
 //! another program might write it, used by the loader properties (loader_props) and the CSV
-//! round trip through the binary (exchange).
+//! round trip through the binary (exchange), and byte mutations of what it makes (loader_props,
+//! loader_stream).
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -399,4 +400,40 @@ prop_compose! {
         }
         Generated { text, procedures: n_procedures, entries: checks, top_extra }
     }
+}
+
+/// Edits to a text's bytes: bit flips, inserted bytes, deleted runs, replaced bytes.
+pub(crate) type ByteMutation = (u8, proptest::sample::Index, u8, usize);
+
+pub(crate) fn byte_mutations() -> impl Strategy<Value = Vec<ByteMutation>> {
+    proptest::collection::vec(
+        (
+            0u8..4,
+            any::<proptest::sample::Index>(),
+            any::<u8>(),
+            1usize..8,
+        ),
+        1..6,
+    )
+}
+
+/// `bytes` with `mutations` applied in order.
+pub(crate) fn mutated(mut bytes: Vec<u8>, mutations: &[ByteMutation]) -> Vec<u8> {
+    for &(kind, ref at, byte, len) in mutations {
+        if bytes.is_empty() {
+            bytes.push(byte);
+            continue;
+        }
+        let i = at.index(bytes.len());
+        match kind {
+            0 => bytes[i] ^= 1 << (byte % 8),
+            1 => bytes.insert(i, byte),
+            2 => {
+                let end = (i + len).min(bytes.len());
+                bytes.drain(i..end);
+            }
+            _ => bytes[i] = byte,
+        }
+    }
+    bytes
 }

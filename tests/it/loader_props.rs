@@ -5,7 +5,7 @@
 //!   is accepted also survives a save → load round trip.
 use crate::common;
 
-use crate::diary_gen::{any_text, valid_diary};
+use crate::diary_gen::{any_text, byte_mutations, mutated, valid_diary};
 use paindiary::diary::{Diary, LoadError, parse_diary, to_bytes};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -112,28 +112,9 @@ proptest! {
     #[test]
     fn mutated_valid_diaries_never_panic(
         generated in valid_diary(any_text()),
-        mutations in vec(
-            (0u8..4, any::<proptest::sample::Index>(), any::<u8>(), 1usize..8),
-            1..6,
-        ),
+        mutations in byte_mutations(),
     ) {
-        let mut bytes = generated.text.into_bytes();
-        for (kind, at, byte, len) in mutations {
-            if bytes.is_empty() {
-                bytes.push(byte);
-                continue;
-            }
-            let i = at.index(bytes.len());
-            match kind {
-                0 => bytes[i] ^= 1 << (byte % 8),
-                1 => bytes.insert(i, byte),
-                2 => {
-                    let end = (i + len).min(bytes.len());
-                    bytes.drain(i..end);
-                }
-                _ => bytes[i] = byte,
-            }
-        }
+        let bytes = mutated(generated.text.into_bytes(), &mutations);
         match parse_diary(&bytes) {
             Ok(diary) => assert_round_trip(&diary)?,
             Err(e) => assert_sensible_error(&e)?,

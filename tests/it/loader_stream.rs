@@ -1,10 +1,9 @@
 //! The streamed loader (`parse_diary_from`, used for diary files) against the loader that reads
 //! the whole text (`parse_diary`): the same diary whenever it gives one, never a diary where the
 //! loader refuses one, read however the input is cut into pieces.
-use crate::diary_gen::{any_text, valid_diary};
+use crate::diary_gen::{any_text, byte_mutations, mutated, valid_diary};
 use crate::loader_props::corpus;
 use paindiary::diary::{Diary, StreamError, parse_diary, parse_diary_from, to_bytes};
-use proptest::collection::vec;
 use proptest::prelude::*;
 use std::io::Read;
 
@@ -251,28 +250,9 @@ proptest! {
     #[test]
     fn mutated_diaries_stream_only_to_what_the_loader_reads(
         generated in valid_diary(any_text()),
-        mutations in vec(
-            (0u8..4, any::<proptest::sample::Index>(), any::<u8>(), 1usize..8),
-            1..6,
-        ),
+        mutations in byte_mutations(),
     ) {
-        let mut bytes = generated.text.into_bytes();
-        for (kind, at, byte, len) in mutations {
-            if bytes.is_empty() {
-                bytes.push(byte);
-                continue;
-            }
-            let i = at.index(bytes.len());
-            match kind {
-                0 => bytes[i] ^= 1 << (byte % 8),
-                1 => bytes.insert(i, byte),
-                2 => {
-                    let end = (i + len).min(bytes.len());
-                    bytes.drain(i..end);
-                }
-                _ => bytes[i] = byte,
-            }
-        }
+        let bytes = mutated(generated.text.into_bytes(), &mutations);
         prop_assert_eq!(disagreement(&bytes, false), None);
     }
 }
