@@ -180,7 +180,8 @@ fn row_of(score: f64) -> usize {
     ROWS - 1 - s.min(ROWS - 1)
 }
 
-/// A step between x-axis ticks giving at most six intervals.
+/// A step between x-axis ticks giving at most six intervals (the terminal chart and the
+/// report's SVG charts).
 pub(crate) fn tick_step(span: f64) -> f64 {
     const STEPS: [f64; 16] = [
         5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 240.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0,

@@ -8,6 +8,7 @@
 //! (escaped and bidi-isolated), numbers through [`Html::num`]. Renderers are fed by the
 //! evaluation's result types and the diary; no clinical value is derived here.
 
+use super::chart::tick_step;
 use super::sanitize::is_bidi_control;
 use super::{display_pct, display_time, round1};
 use crate::diary::{Diary, Entry, Procedure, ProcedureKind};
@@ -250,6 +251,22 @@ fn page_css(patient: &str, options: &Options) -> String {
         css_string(&format!("Patient: {patient}")),
     );
     css
+}
+
+/// A block's relief duration, `ongoing` after it when no later reading shows the pain back,
+/// `none` without sustained relief.
+fn relief_duration(h: &mut Html, b: &BlockEvaluation, ongoing: &'static str, none: &'static str) {
+    match b.relief_duration_minutes {
+        Some(m) => {
+            h.text(&format_minutes(m));
+            if b.relief_ongoing == Some(true) {
+                h.tag(ongoing);
+            }
+        }
+        None => {
+            h.tag(none);
+        }
+    }
 }
 
 fn class_span(h: &mut Html, c: Classification) {
@@ -612,18 +629,12 @@ fn block_section(
         }
     }
     h.tag("</dd>\n<dt>Relief duration</dt><dd>");
-    match (b.relief_duration_minutes, b.relief_ongoing) {
-        (Some(m), Some(true)) => {
-            h.text(&format_minutes(m))
-                .tag(" and ongoing (no later reading shows the pain back)");
-        }
-        (Some(m), _) => {
-            h.text(&format_minutes(m));
-        }
-        (None, _) => {
-            h.tag("–");
-        }
-    }
+    relief_duration(
+        h,
+        b,
+        " and ongoing (no later reading shows the pain back)",
+        "–",
+    );
     h.tag("</dd>\n<dt>Classification</dt><dd>");
     class_span(h, b.classification);
     h.tag("</dd>\n<dt>Reasons</dt><dd>");
@@ -870,19 +881,6 @@ impl XAxis {
 
 fn y_of(v: f64) -> f64 {
     BOTTOM - v.clamp(0.0, 10.0) / 10.0 * (BOTTOM - TOP)
-}
-
-/// Tick spacing in minutes for a span: at most about six ticks.
-fn tick_step(span: f64) -> f64 {
-    const STEPS: [f64; 16] = [
-        5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 240.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0,
-        10080.0, 20160.0, 43200.0,
-    ];
-    STEPS
-        .iter()
-        .copied()
-        .find(|s| span / s <= 6.0)
-        .unwrap_or_else(|| (span / 6.0 / 1440.0).ceil() * 1440.0)
 }
 
 fn line(
@@ -1763,18 +1761,12 @@ fn payer_section(h: &mut Html, evaluation: &Evaluation, diary: &Diary, cms: Opti
             h.tag(" at ").text(&display_time(t));
         }
         h.tag("</dd>\n<dt>Relief duration</dt><dd>");
-        match (b.relief_duration_minutes, b.relief_ongoing) {
-            (Some(m), Some(true)) => {
-                h.text(&format_minutes(m))
-                    .tag(" (ongoing at the last reading)");
-            }
-            (Some(m), _) => {
-                h.text(&format_minutes(m));
-            }
-            (None, _) => {
-                h.tag("no sustained relief");
-            }
-        }
+        relief_duration(
+            h,
+            b,
+            " (ongoing at the last reading)",
+            "no sustained relief",
+        );
         h.tag("</dd>\n<dt>Activity during relief</dt><dd>");
         if let Some(verdict) = provocation_verdict(b) {
             h.text(verdict).tag("; ");
