@@ -161,6 +161,10 @@ Protocols: asra (default), dual, cms, asipp, sis; see `paindiary protocols`.")]
     },
 
     /// Import records from a CSV file (the export format)
+    ///
+    /// Into an empty diary the ids are kept; into one with records every imported record gets a
+    /// fresh id. A bad row imports nothing. Records that repeat one already in the diary (same
+    /// time and values: a file imported twice) are imported all the same, with a warning.
     #[command(after_help = "Examples:
   paindiary --file new.json import diary.csv")]
     Import {
